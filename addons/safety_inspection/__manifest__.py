@@ -1,0 +1,16 @@
+{
+    "name": "School Safety Inspections",
+    "summary": "Quarterly inspections, self-checks, the hazard ledger with "
+    "rectification through approval tiers, and electronic guard patrols",
+    "version": "18.0.1.0.0",
+    "category": "Human Resources/School Safety",
+    "website": "https://github.com/school-safety/school-safety",
+    "author": "School Safety contributors",
+    "license": "AGPL-3",
+    "installable": True,
+    "depends": ["school_safety", "base_tier_validation"],
+    "data": [
+        "security/safety_inspection_security.xml",
+        "views/safety_inspection_menus.xml",
+    ],
+}

@@ -1,0 +1,15 @@
+{
+    "name": "School Safety Training and Drills",
+    "summary": "Safety trainings and emergency drills with compliance by school type",
+    "version": "18.0.1.0.0",
+    "category": "Human Resources/School Safety",
+    "website": "https://github.com/school-safety/school-safety",
+    "author": "School Safety contributors",
+    "license": "AGPL-3",
+    "installable": True,
+    "depends": ["safety_inspection"],
+    "data": [
+        "security/safety_training_security.xml",
+        "views/safety_training_menus.xml",
+    ],
+}

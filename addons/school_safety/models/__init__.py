@@ -1,0 +1,3 @@
+from . import res_company
+from . import hr_employee
+from . import res_users

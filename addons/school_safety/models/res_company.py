@@ -1,0 +1,341 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+
+SCHOOL_TYPES = [
+    ("kindergarten", "Kindergarten"),
+    ("primary", "Primary School"),
+    ("junior_secondary", "Junior Secondary School"),
+    ("senior_secondary", "Senior Secondary School"),
+    ("nine_year", "Nine-Year School"),
+    ("twelve_year", "Twelve-Year School"),
+    ("vocational", "Vocational School"),
+    ("special_education", "Special Education School"),
+]
+
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    safety_is_bureau = fields.Boolean(
+        string="Education Bureau",
+        help="This company is an education bureau supervising the schools below it.",
+    )
+    safety_school_type = fields.Selection(
+        SCHOOL_TYPES,
+        string="School Type",
+        help="Set on every school; a company without a school type is not a school.",
+    )
+    safety_is_school = fields.Boolean(
+        string="Is a School", compute="_compute_safety_is_school", store=True
+    )
+    safety_bureau_id = fields.Many2one(
+        "res.company",
+        string="Supervising Bureau",
+        compute="_compute_safety_bureau_id",
+        store=True,
+        recursive=True,
+    )
+    # Guard staffing rule, set on the bureau for its schools (GB/T 29315-2022 by default)
+    safety_guard_rule_small_max = fields.Integer(
+        string="One Guard Below",
+        default=100,
+        help="Schools with fewer non-boarding students than this need one guard, "
+        "from it two.",
+    )
+    safety_guard_rule_medium_max = fields.Integer(
+        string="Three Guards From",
+        default=1000,
+        help="Schools with at least this many non-boarding students need three guards.",
+    )
+    safety_guard_rule_step = fields.Integer(
+        string="One More Guard Every",
+        default=500,
+        help="Above the three-guard threshold, one more guard for every further "
+        "this many non-boarding students.",
+    )
+    safety_enrollment_day = fields.Integer(
+        string="Non-boarding Students",
+        help="Students going home every day; GB/T 29315-2022 sizes the guard staff on it.",
+    )
+    safety_enrollment_boarding = fields.Integer(string="Boarding Students")
+    safety_enrollment_total = fields.Integer(
+        string="Enrollment", compute="_compute_safety_enrollment_total", store=True
+    )
+    safety_is_boarding = fields.Boolean(
+        string="Boarding School", compute="_compute_safety_enrollment_total", store=True
+    )
+    safety_building_floors = fields.Integer(
+        string="Floors of Tallest Teaching Building",
+        help="Evacuation drills of buildings of four floors or fewer aim at about two minutes.",
+    )
+    safety_principal_id = fields.Many2one(
+        "hr.employee",
+        string="Principal",
+        help="First person responsible for safety at the school (第一责任人).",
+    )
+    safety_officer_id = fields.Many2one(
+        "hr.employee",
+        string="Safety Officer",
+        help="Deputy principal or head of the safety office running safety day to day.",
+    )
+    safety_latitude = fields.Float(string="Latitude", digits=(10, 7))
+    safety_longitude = fields.Float(string="Longitude", digits=(10, 7))
+    safety_guards_contracted = fields.Integer(
+        string="Contracted Guards",
+        help="Guards provided by a security company, not recorded as employees.",
+    )
+    safety_guards_employed = fields.Integer(
+        string="Guards Employed",
+        compute="_compute_safety_guards_employed",
+        help="Active employees of the school in the guard position plus contracted guards.",
+    )
+    safety_guards_required = fields.Integer(
+        string="Guards Required",
+        compute="_compute_safety_guards_required",
+        store=True,
+        help="Minimum guards by the configured rule (GB/T 29315-2022 by default), "
+        "from the non-boarding enrollment.",
+    )
+    safety_guard_shortfall = fields.Integer(
+        string="Guard Shortfall",
+        compute="_compute_safety_guards_employed",
+        search="_search_safety_guard_shortfall",
+    )
+
+    _sql_constraints = [
+        (
+            "safety_enrollment_positive",
+            "CHECK(safety_enrollment_day >= 0 AND safety_enrollment_boarding >= 0 "
+            "AND safety_guards_contracted >= 0 AND safety_building_floors >= 0)",
+            "Enrollment, floors and guard numbers cannot be negative.",
+        ),
+        (
+            "safety_guard_rule_valid",
+            "CHECK(safety_guard_rule_small_max > 0 AND safety_guard_rule_step > 0 "
+            "AND safety_guard_rule_medium_max > safety_guard_rule_small_max)",
+            "The guard rule needs positive numbers, and the one-guard threshold must be "
+            "below the three-guard threshold.",
+        ),
+    ]
+
+    @api.depends("safety_school_type")
+    def _compute_safety_is_school(self):
+        for company in self:
+            company.safety_is_school = bool(company.safety_school_type)
+
+    @api.depends("parent_id", "parent_id.safety_is_bureau", "parent_id.safety_bureau_id")
+    def _compute_safety_bureau_id(self):
+        for company in self:
+            parent = company.parent_id
+            company.safety_bureau_id = (
+                parent if parent.safety_is_bureau else parent.safety_bureau_id
+            )
+
+    @api.depends("safety_enrollment_day", "safety_enrollment_boarding")
+    def _compute_safety_enrollment_total(self):
+        for company in self:
+            company.safety_enrollment_total = (
+                company.safety_enrollment_day + company.safety_enrollment_boarding
+            )
+            company.safety_is_boarding = company.safety_enrollment_boarding > 0
+
+    @api.depends(
+        "safety_enrollment_day",
+        "safety_school_type",
+        "safety_bureau_id.safety_guard_rule_small_max",
+        "safety_bureau_id.safety_guard_rule_medium_max",
+        "safety_bureau_id.safety_guard_rule_step",
+    )
+    def _compute_safety_guards_required(self):
+        for company in self:
+            company.safety_guards_required = (
+                (company.safety_bureau_id or company)._safety_guards_for(
+                    company.safety_enrollment_day
+                )
+                if company.safety_school_type
+                else 0
+            )
+
+    @api.depends("safety_guards_contracted", "safety_guards_required")
+    def _compute_safety_guards_employed(self):
+        counts = dict(
+            self.env["hr.employee"]
+            .sudo()
+            ._read_group(
+                [("company_id", "in", self.ids), ("safety_position", "=", "guard")],
+                ["company_id"],
+                ["__count"],
+            )
+        )
+        for company in self:
+            employed = counts.get(company._origin, 0) + company.safety_guards_contracted
+            company.safety_guards_employed = employed
+            company.safety_guard_shortfall = max(company.safety_guards_required - employed, 0)
+
+    def _search_safety_guard_shortfall(self, operator, value):
+        if operator not in ("=", "!=", ">", ">=", "<", "<="):
+            raise ValidationError(self.env._("Unsupported search on guard shortfall."))
+        schools = self.search([("safety_is_school", "=", True)])
+        ops = {
+            "=": lambda a, b: a == b,
+            "!=": lambda a, b: a != b,
+            ">": lambda a, b: a > b,
+            ">=": lambda a, b: a >= b,
+            "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b,
+        }
+        return [
+            ("id", "in", schools.filtered(
+                lambda s: ops[operator](s.safety_guard_shortfall, value or 0)
+            ).ids)
+        ]
+
+    @api.constrains("safety_school_type", "safety_is_bureau")
+    def _check_safety_school_or_bureau(self):
+        for company in self:
+            if company.safety_school_type and company.safety_is_bureau:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s cannot be both a school and an education bureau.",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains("safety_principal_id", "safety_officer_id")
+    def _check_safety_people_company(self):
+        for company in self:
+            for employee in company.safety_principal_id | company.safety_officer_id:
+                if employee.company_id and employee.company_id != company:
+                    raise ValidationError(
+                        self.env._(
+                            "%(employee)s works at %(other)s, not at %(company)s.",
+                            employee=employee.name,
+                            other=employee.company_id.name,
+                            company=company.name,
+                        )
+                    )
+
+    @api.constrains(
+        "safety_enrollment_day",
+        "safety_enrollment_boarding",
+        "safety_building_floors",
+        "safety_guards_contracted",
+        "safety_guard_rule_small_max",
+        "safety_guard_rule_medium_max",
+        "safety_guard_rule_step",
+    )
+    def _check_safety_numbers(self):
+        for company in self:
+            if min(
+                company.safety_enrollment_day,
+                company.safety_enrollment_boarding,
+                company.safety_building_floors,
+                company.safety_guards_contracted,
+            ) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: enrollment, floors and guard numbers cannot be negative.",
+                        company=company.name,
+                    )
+                )
+            if (
+                min(company.safety_guard_rule_small_max, company.safety_guard_rule_step) < 1
+                or company.safety_guard_rule_medium_max <= company.safety_guard_rule_small_max
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the guard rule needs positive numbers, and the one-guard "
+                        "threshold must be below the three-guard threshold.",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains("safety_latitude", "safety_longitude")
+    def _check_safety_position(self):
+        for company in self:
+            if not -90 <= company.safety_latitude <= 90 or not -180 <= company.safety_longitude <= 180:
+                raise ValidationError(
+                    self.env._(
+                        "The position of %(company)s is impossible: latitude must lie "
+                        "between -90 and 90, longitude between -180 and 180.",
+                        company=company.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self._safety_is_bureau_school_creation(vals_list):
+            # A bureau manager registers schools under a bureau they belong to. Odoo keeps
+            # company creation to administrators, so this one case runs as superuser once
+            # the check above has passed; anything else goes through the normal rights.
+            companies = super(ResCompany, self.sudo()).create(vals_list).sudo(False)
+        else:
+            companies = super().create(vals_list)
+        schools = companies.filtered("safety_bureau_id")
+        if schools:
+            schools._safety_grant_bureau_users()
+        return companies
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "parent_id" in vals or "safety_is_bureau" in vals:
+            self.filtered("safety_bureau_id")._safety_grant_bureau_users()
+        return res
+
+    @api.model
+    def _safety_is_bureau_school_creation(self, vals_list):
+        if self.env.su or not self.env.user.has_group("school_safety.group_bureau_manager"):
+            return False
+        user_companies = self.env.user.company_ids
+        for vals in vals_list:
+            parent = self.browse(vals.get("parent_id")).exists()
+            if (
+                not vals.get("safety_school_type")
+                or vals.get("safety_is_bureau")
+                or not parent
+                or not parent.sudo().safety_is_bureau
+                or parent not in user_companies
+            ):
+                return False
+        return True
+
+    def _safety_grant_bureau_users(self):
+        """Give the bureau's own users access to the schools it supervises.
+
+        Bureau roles watch every school of their bureau: a new school is added to
+        the allowed companies of every bureau user of its bureau.
+        """
+        bureau_groups = (
+            self.env.ref("school_safety.group_bureau_inspector", raise_if_not_found=False)
+            or self.env["res.groups"]
+        ) | (
+            self.env.ref("school_safety.group_bureau_finance", raise_if_not_found=False)
+            or self.env["res.groups"]
+        )
+        if not bureau_groups:
+            return
+        users = self.env["res.users"].sudo().search(
+            [
+                ("groups_id", "in", bureau_groups.ids),
+                ("company_ids", "in", self.safety_bureau_id.ids),
+            ]
+        )
+        for bureau in self.safety_bureau_id:
+            schools = self.filtered(lambda s, b=bureau: s.safety_bureau_id == b)
+            bureau_users = users.filtered(lambda u, b=bureau: b in u.company_ids)
+            if bureau_users:
+                bureau_users.write({"company_ids": [Command.link(school.id) for school in schools]})
+
+    def _safety_guards_for(self, students):
+        """Minimum guards for ``students`` non-boarding students by this bureau's rule.
+
+        Default rule (GB/T 29315-2022): 1 under 100 students, 2 from 100,
+        3 from 1,000 and one more for every further 500.
+        """
+        self.ensure_one()
+        if students < self.safety_guard_rule_small_max:
+            return 1
+        if students < self.safety_guard_rule_medium_max:
+            return 2
+        return 3 + (students - self.safety_guard_rule_medium_max) // self.safety_guard_rule_step

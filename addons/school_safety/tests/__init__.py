@@ -1,0 +1,3 @@
+from . import test_guard_rule
+from . import test_school_security
+from . import test_demo_data

@@ -1,0 +1,198 @@
+# Shared setup for bin/demo, bin/test and bin/setup. Sourced, not run.
+#
+# Everything here is idempotent: a second run finds the virtualenv, the
+# PostgreSQL cluster and the system packages in place and only checks them.
+#
+# Environment overrides:
+#   ODOO_SRC          Odoo 18.0 source tree (with odoo-bin); else an importable
+#                     `odoo`, else /opt/odoo, else the official 18.0 source is
+#                     downloaded into .data/odoo-src
+#   SAFETY_VENV       virtualenv to use (default .venv)
+#   SAFETY_DATA       data folder (default .data): PostgreSQL cluster, filestore, logs
+#   SAFETY_PG_PORT    port of the embedded PostgreSQL cluster (default 54329)
+#   SAFETY_NO_APT=1   never call apt-get; only say what is missing
+
+set -euo pipefail
+
+PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${SAFETY_VENV:-$PROJECT_DIR/.venv}
+DATA_DIR=${SAFETY_DATA:-$PROJECT_DIR/.data}
+PG_PORT=${SAFETY_PG_PORT:-54329}
+PG_DATA=$DATA_DIR/pgdata
+PG_RUN=$DATA_DIR/pgrun
+PG_LOG=$DATA_DIR/postgresql.log
+DB_ROLE=odoo
+ODOO_CONF=$PROJECT_DIR/odoo.conf
+ODOO_BRANCH_URL=https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz
+
+say() { printf '\033[1m[safety]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[safety] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+conf_value() {
+    # conf_value KEY -> value of KEY in odoo.conf's [options] (empty if unset)
+    sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$ODOO_CONF" | tail -n 1 | tr -d '\r'
+}
+
+embedded_db() {
+    local v
+    v=$(conf_value embedded_postgresql)
+    [ -z "$v" ] || [ "$v" = "True" ] || [ "$v" = "true" ] || [ "$v" = "1" ]
+}
+
+apt_install() {
+    # apt_install PKG... : install Debian packages when allowed, else explain.
+    if [ "${SAFETY_NO_APT:-0}" = 1 ] || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        die "missing system packages: $*. Install them (Debian: apt-get install $*) and run again."
+    fi
+    say "installing Debian packages: $*"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >"$DATA_DIR/apt.log" 2>&1; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$DATA_DIR/apt.log" 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >>"$DATA_DIR/apt.log" 2>&1 \
+            || die "apt-get install $* failed, see $DATA_DIR/apt.log"
+    fi
+}
+
+find_pg_bin() {
+    local d
+    for d in "${SAFETY_PG_BIN:-}" /usr/lib/postgresql/15/bin /usr/lib/postgresql/16/bin /usr/lib/postgresql/17/bin; do
+        [ -n "$d" ] && [ -x "$d/postgres" ] && [ -x "$d/initdb" ] && { echo "$d"; return 0; }
+    done
+    return 1
+}
+
+ensure_system_packages() {
+    mkdir -p "$DATA_DIR"
+    local missing=()
+    if embedded_db && ! find_pg_bin >/dev/null; then missing+=(postgresql-15); fi
+    command -v psql >/dev/null || missing+=(postgresql-client-15)
+    command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
+    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+    if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+find_odoo() {
+    # Sets ODOO_ROOT to a directory holding the `odoo` package (and odoo-bin).
+    if [ -n "${ODOO_SRC:-}" ]; then
+        [ -d "$ODOO_SRC/odoo/addons/base" ] || die "ODOO_SRC=$ODOO_SRC does not hold an Odoo source tree"
+        ODOO_ROOT=$ODOO_SRC; return
+    fi
+    local importable
+    importable=$(python3 -c 'import os, odoo; print(os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))))' 2>/dev/null || true)
+    if [ -n "$importable" ] && [ -d "$importable/odoo/addons/base" ]; then ODOO_ROOT=$importable; return; fi
+    if [ -d /opt/odoo/odoo/addons/base ]; then ODOO_ROOT=/opt/odoo; return; fi
+    if [ -d "$DATA_DIR/odoo-src/odoo/addons/base" ]; then ODOO_ROOT=$DATA_DIR/odoo-src; return; fi
+    say "no Odoo 18.0 found (ODOO_SRC, importable odoo, /opt/odoo): downloading the official 18.0 source"
+    mkdir -p "$DATA_DIR/odoo-src.part"
+    curl -fsSL "$ODOO_BRANCH_URL" | tar -xz -C "$DATA_DIR/odoo-src.part" --strip-components=1 \
+        || die "could not download Odoo 18.0 from $ODOO_BRANCH_URL; set ODOO_SRC to an Odoo 18.0 source tree"
+    mv "$DATA_DIR/odoo-src.part" "$DATA_DIR/odoo-src"
+    ODOO_ROOT=$DATA_DIR/odoo-src
+}
+
+ensure_venv() {
+    find_odoo
+    grep -q "^version_info = (18, 0" "$ODOO_ROOT/odoo/release.py" || die "$ODOO_ROOT is not Odoo 18.0"
+    [ -x "$VENV/bin/python" ] || { say "creating virtualenv $VENV"; python3 -m venv "$VENV"; }
+    local site stamp want
+    site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    # Odoo itself is made importable with a .pth file: it is not a package on any index.
+    echo "$ODOO_ROOT" > "$site/odoo-src.pth"
+    want=$(cat "$ODOO_ROOT/requirements.txt" "$PROJECT_DIR/requirements.txt" | sha256sum | cut -c1-16)
+    stamp=$VENV/.safety-requirements
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        say "installing Python requirements into $VENV (Odoo's, without python-ldap, and the project's)"
+        local tmp
+        tmp=$(mktemp -d)
+        # Some of Odoo's pinned sdists still import pkg_resources while building.
+        echo 'setuptools<75' > "$tmp/constraints.txt"
+        grep -v -i '^python-ldap' "$ODOO_ROOT/requirements.txt" > "$tmp/odoo-requirements.txt"
+        # The OCA addons declare a dependency on the `odoo` distribution, which no index
+        # serves: they go in without dependencies, the rest with them.
+        grep -v '^odoo-addon-' "$PROJECT_DIR/requirements.txt" > "$tmp/project-requirements.txt"
+        grep '^odoo-addon-' "$PROJECT_DIR/requirements.txt" > "$tmp/oca-requirements.txt" || true
+        PIP_CONSTRAINT="$tmp/constraints.txt" "$VENV/bin/pip" install -q --disable-pip-version-check \
+            -r "$tmp/odoo-requirements.txt" -r "$tmp/project-requirements.txt" \
+            2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2) \
+            || die "pip install failed"
+        "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$tmp/oca-requirements.txt" \
+            2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2) \
+            || die "pip install of the OCA addons failed"
+        rm -rf "$tmp"
+        echo "$want" > "$stamp"
+    fi
+    "$VENV/bin/python" -c 'import odoo.release as r; assert r.version_info[:2] == (18, 0)' \
+        || die "the virtualenv cannot import Odoo 18.0 from $ODOO_ROOT"
+    OCA_ADDONS=$site/odoo/addons
+    ADDONS_PATH=$PROJECT_DIR/addons,$OCA_ADDONS,$ODOO_ROOT/odoo/addons,$ODOO_ROOT/addons
+}
+
+pg_as_owner() {
+    # Run a PostgreSQL server binary as the cluster owner (PostgreSQL refuses root).
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u "$PG_OS_USER" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+ensure_pg_user() {
+    PG_OS_USER=$(id -un)
+    if [ "$(id -u)" = 0 ]; then
+        PG_OS_USER=${SAFETY_PG_OS_USER:-postgres}
+        id "$PG_OS_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER"
+    fi
+}
+
+start_postgres() {
+    # Embedded cluster: own data folder, own port, Unix socket only.
+    embedded_db || { DB_ARGS=(); say "using the database server configured in odoo.conf"; return; }
+    local bin
+    bin=$(find_pg_bin) || die "PostgreSQL server binaries not found (Debian: apt-get install postgresql-15)"
+    ensure_pg_user
+    mkdir -p "$PG_RUN"
+    if [ "$(id -u)" = 0 ]; then chown "$PG_OS_USER" "$DATA_DIR" "$PG_RUN"; fi
+    if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+        say "creating the embedded PostgreSQL cluster in $PG_DATA"
+        rm -rf "$PG_DATA"
+        mkdir -p "$PG_DATA"
+        [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$PG_DATA"
+        pg_as_owner "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$DATA_DIR/initdb.log" 2>&1 \
+            || die "initdb failed, see $DATA_DIR/initdb.log"
+    fi
+    if ! pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        [ "$(id -u)" = 0 ] && touch "$PG_LOG" && chown "$PG_OS_USER" "$PG_LOG"
+        pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start \
+            -o "-c listen_addresses='' -c unix_socket_directories='$PG_RUN' -p $PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB" \
+            >/dev/null || die "PostgreSQL did not start, see $PG_LOG"
+        PG_STARTED_HERE=1
+    fi
+    psql -h "$PG_RUN" -p "$PG_PORT" -U postgres -d postgres -tAq -c \
+        "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE') THEN CREATE ROLE $DB_ROLE LOGIN CREATEDB; END IF; END\$\$;" \
+        || die "could not create the database role $DB_ROLE"
+    DB_ARGS=(--db_host "$PG_RUN" --db_port "$PG_PORT" --db_user "$DB_ROLE")
+    export PGHOST=$PG_RUN PGPORT=$PG_PORT PGUSER=$DB_ROLE
+}
+
+stop_postgres() {
+    # Stop the embedded cluster if this script started it.
+    if [ "${PG_STARTED_HERE:-0}" = 1 ]; then
+        local bin
+        bin=$(find_pg_bin)
+        pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+        PG_STARTED_HERE=0
+    fi
+}
+
+setup_all() {
+    mkdir -p "$DATA_DIR"
+    ensure_system_packages
+    ensure_venv
+    start_postgres
+}
+
+odoo_cmd() {
+    # odoo_cmd ARGS... : run Odoo from the virtualenv with the project's configuration.
+    TZ=UTC "$VENV/bin/python" -m odoo -c "$ODOO_CONF" --addons-path "$ADDONS_PATH" \
+        --data-dir "$DATA_DIR/filestore" "${DB_ARGS[@]}" "$@"
+}

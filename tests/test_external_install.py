@@ -1,0 +1,56 @@
+"""The addons install into a separately configured Odoo 18 with only the addons path added.
+
+No project script is involved: a plain Odoo configuration file names the database
+server and an addons path made of Odoo's own addons, the OCA addons and this
+project's addons/ folder. The install is done without demo data.
+"""
+import subprocess
+
+from conftest import psql
+
+MODULES = ("school_safety", "safety_inspection", "safety_training")
+
+
+def test_install_without_demo_into_plain_odoo(odoo_env, throwaway_db, tmp_path):
+    conf = tmp_path / "odoo.conf"
+    lines = [
+        "[options]",
+        f"addons_path = {odoo_env['addons_path']}",
+        f"data_dir = {tmp_path / 'data'}",
+        "without_demo = all",
+    ]
+    if odoo_env["pghost"]:
+        lines += [
+            f"db_host = {odoo_env['pghost']}",
+            f"db_port = {odoo_env['pgport']}",
+            f"db_user = {odoo_env['pguser']}",
+        ]
+    conf.write_text("\n".join(lines) + "\n")
+    result = subprocess.run(
+        [
+            odoo_env["python"], f"{odoo_env['root']}/odoo-bin", "-c", str(conf),
+            "-d", throwaway_db, "-i", ",".join(MODULES), "--stop-after-init",
+            "--log-level=warn",
+        ],
+        capture_output=True, text=True, timeout=1200,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-5000:]
+    bad = [line for line in log.splitlines() if " ERROR " in line or " CRITICAL " in line]
+    assert not bad, "\n".join(bad)
+    states = psql(
+        throwaway_db,
+        "SELECT name || ':' || state FROM ir_module_module WHERE name IN "
+        "('school_safety', 'safety_inspection', 'safety_training') ORDER BY name",
+    ).split()
+    assert states == [
+        "safety_inspection:installed", "safety_training:installed", "school_safety:installed"
+    ]
+    # without demo: no demo school, no demo login
+    assert psql(throwaway_db, "SELECT count(*) FROM res_users WHERE login = 'principal'") == "0"
+    assert psql(throwaway_db, "SELECT count(*) FROM res_company WHERE safety_school_type IS NOT NULL") == "0"
+    # the roles exist
+    assert psql(
+        throwaway_db,
+        "SELECT count(*) FROM ir_model_data WHERE module = 'school_safety' AND model = 'res.groups'",
+    ) == "7"
