@@ -10,7 +10,10 @@
     "installable": True,
     "depends": ["school_safety", "base_tier_validation"],
     "data": [
+        "security/ir.model.access.csv",
         "security/safety_inspection_security.xml",
+        "data/ir_sequence_data.xml",
         "views/safety_inspection_menus.xml",
+        "views/safety_hazard_views.xml",
     ],
 }
