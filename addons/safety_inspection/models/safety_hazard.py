@@ -109,12 +109,19 @@ class SafetyHazard(models.Model):
 
     @api.model
     def _selection_source_ref(self):
-        return [(model, model) for model in self._source_models() if model in self.env]
-
-    @api.model
-    def _source_models(self):
-        """Models that can find a hazard; addons feeding the ledger add theirs."""
-        return []
+        """Records that can find a hazard: inspection lines, patrol rounds and scans,
+        drills (from safety_training), whichever are installed."""
+        return [
+            (model, self.env[model]._description)
+            for model in (
+                "safety.inspection",
+                "safety.inspection.line",
+                "safety.patrol.round",
+                "safety.patrol.scan",
+                "safety.drill",
+            )
+            if model in self.env
+        ]
 
     @api.constrains("deadline", "found_date")
     def _check_deadline(self):
