@@ -28,7 +28,7 @@ def test_missing_system_package_is_explained_not_guessed(odoo_env, tmp_path):
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
     # a PATH where wkhtmltopdf cannot be found, everything else as usual
-    for tool in ("python3", "psql", "chromium", "fc-list", "sha256sum", "cut", "cat", "sed",
+    for tool in ("python3", "psql", "chromium", "fc-list", "pdftoppm", "sha256sum", "cut", "cat", "sed",
                  "tail", "tr", "grep", "id", "dirname", "mkdir", "mktemp", "rm", "runuser",
                  "env", "bash", "sort", "xargs", "find", "curl", "tar", "mv", "chown", "touch",
                  "useradd"):
@@ -41,5 +41,5 @@ def test_missing_system_package_is_explained_not_guessed(odoo_env, tmp_path):
         env=dict(os.environ, SAFETY_NO_APT="1", PATH=str(fake_bin)),
     )
     assert result.returncode != 0
-    assert "missing system packages: wkhtmltopdf" in result.stderr
+    assert "missing system packages: wkhtmltopdf." in result.stderr
     assert "apt-get install wkhtmltopdf" in result.stderr
