@@ -99,7 +99,11 @@ ensure_venv() {
     site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     # Odoo itself is made importable with a .pth file: it is not a package on any index.
     echo "$ODOO_ROOT" > "$site/odoo-src.pth"
-    want=$(cat "$ODOO_ROOT/requirements.txt" "$PROJECT_DIR/requirements.txt" | sha256sum | cut -c1-16)
+    # Runtime setuptools: gevent 22.10 (Odoo's websocket worker with --workers) asks
+    # pkg_resources for zope.interface, which only setuptools >= 78 finds under the
+    # normalised names new wheels install. Building old sdists still needs < 75 (below).
+    local runtime_setuptools='setuptools>=78,<81'
+    want=$( (cat "$ODOO_ROOT/requirements.txt" "$PROJECT_DIR/requirements.txt"; echo "$runtime_setuptools") | sha256sum | cut -c1-16)
     stamp=$VENV/.safety-requirements
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         say "installing Python requirements into $VENV (Odoo's, without python-ldap, and the project's)"
@@ -119,6 +123,9 @@ ensure_venv() {
         "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$tmp/oca-requirements.txt" \
             2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2) \
             || die "pip install of the OCA addons failed"
+        "$VENV/bin/pip" install -q --disable-pip-version-check "$runtime_setuptools" \
+            2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2) \
+            || die "pip install of $runtime_setuptools failed"
         rm -rf "$tmp"
         echo "$want" > "$stamp"
     fi
