@@ -203,16 +203,18 @@ class SafetyHazard(models.Model):
         ]
 
     @api.constrains("deadline", "found_date")
-    def _check_deadline(self):
+    def _check_deadline(self, vals=None):
         for hazard in self:
-            if hazard.deadline and hazard.found_date and hazard.deadline < hazard.found_date:
+            deadline = fields.Date.to_date(vals["deadline"]) if vals and "deadline" in vals else hazard.deadline
+            found = fields.Date.to_date(vals["found_date"]) if vals and "found_date" in vals else hazard.found_date
+            if deadline and found and deadline < found:
                 raise ValidationError(
                     self.env._(
                         "The deadline of %(hazard)s (%(deadline)s) is before the day it was "
                         "found (%(found)s).",
                         hazard=hazard.name,
-                        deadline=hazard.deadline,
-                        found=hazard.found_date,
+                        deadline=deadline,
+                        found=found,
                     )
                 )
 
@@ -230,6 +232,9 @@ class SafetyHazard(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "deadline" in vals or "found_date" in vals:
+            # refuse before anything is written, not only when the constraint runs
+            self._check_deadline(vals)
         if "state" in vals and not self.env.context.get("safety_hazard_transition"):
             raise UserError(
                 self.env._("The status of a hazard changes only through its rectification steps.")
@@ -259,6 +264,12 @@ class SafetyHazard(models.Model):
         return dict(self._fields["state"]._description_selection(self.env))[state]
 
     def _set_state(self, state, extra=None):
+        self._check_transition(state)
+        self.with_context(safety_hazard_transition=True, skip_validation_check=True).write(
+            dict(extra or {}, state=state)
+        )
+
+    def _check_transition(self, state):
         allowed = HAZARD_TRANSITIONS[state]
         wrong = self.filtered(lambda h: h.state not in allowed)
         if wrong:
@@ -271,9 +282,6 @@ class SafetyHazard(models.Model):
                     target=self._state_label(state),
                 )
             )
-        self.with_context(safety_hazard_transition=True, skip_validation_check=True).write(
-            dict(extra or {}, state=state)
-        )
 
     def _check_six_fixed(self):
         labels = self._fields
@@ -302,10 +310,9 @@ class SafetyHazard(models.Model):
 
     def action_issue_notice(self):
         """Registered -> notice issued: the six fixed are complete, the notice is numbered."""
+        self._check_transition("notified")
         self._check_six_fixed()
         for hazard in self:
-            if hazard.state != "registered":
-                hazard._set_state("notified")  # raises the clear error
             hazard._set_state("notified", {
                 "notice_number": self.env["ir.sequence"].next_by_code("safety.hazard.notice") or "/",
                 "notice_date": fields.Date.context_today(self),
@@ -319,6 +326,7 @@ class SafetyHazard(models.Model):
 
     def action_submit(self):
         """Rectifying -> submitted for acceptance: evidence required, approval tiers requested."""
+        self._check_transition("submitted")
         for hazard in self:
             if not hazard.photo_after_ids or not (hazard.rectification_description or "").strip():
                 raise UserError(
@@ -341,6 +349,7 @@ class SafetyHazard(models.Model):
             or user.has_group("school_safety.group_bureau_inspector")
         ):
             raise AccessError(self.env._("Only a safety officer, a principal or the bureau can close a hazard."))
+        self._check_transition("closed")
         for hazard in self:
             if not hazard.photo_after_ids or not (hazard.rectification_description or "").strip():
                 raise UserError(
@@ -366,6 +375,9 @@ class SafetyHazard(models.Model):
         """Submitted -> rectifying with the reason the rectification is not accepted."""
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason the rectification is returned."))
+        self._check_transition("rectifying")
+        if self.filtered(lambda h: h.state != "submitted"):
+            raise UserError(self.env._("Only a rectification submitted for acceptance can be returned."))
         for hazard in self:
             if hazard.state == "submitted":
                 hazard._check_reviewer_allowed()

@@ -168,6 +168,10 @@ class SafetyInspection(models.Model):
         self.env["safety.inspection.line"].create(line_vals)
 
     def _set_state(self, state, allowed_from):
+        self._check_state_from(allowed_from)
+        self.with_context(safety_inspection_transition=True).write({"state": state})
+
+    def _check_state_from(self, allowed_from):
         wrong = self.filtered(lambda i: i.state not in allowed_from)
         if wrong:
             raise UserError(
@@ -177,7 +181,6 @@ class SafetyInspection(models.Model):
                     state=dict(self._fields["state"]._description_selection(self.env))[wrong[0].state],
                 )
             )
-        self.with_context(safety_inspection_transition=True).write({"state": state})
 
     def action_start(self):
         self._set_state("in_progress", ["planned"])
@@ -191,6 +194,7 @@ class SafetyInspection(models.Model):
     def action_done(self):
         """Close the inspection: every check answered, photos where required, and one
         hazard per failed check."""
+        self._check_state_from(["in_progress"])
         for inspection in self:
             missing = inspection.line_ids.filtered(lambda l: not l.result)
             if missing:

@@ -1,0 +1,5 @@
+from . import test_inspection
+from . import test_hazard_flow
+from . import test_hazard_security
+from . import test_hazard_overdue
+from . import test_hazard_reports
