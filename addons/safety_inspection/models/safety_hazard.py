@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, html_escape
 
 _logger = logging.getLogger(__name__)
 
@@ -469,22 +469,27 @@ class SafetyHazard(models.Model):
         )
 
     @api.model
-    def _cron_check_overdue(self, batch_size=5000, today=None):
+    def _cron_check_overdue(self, batch_size=20000, today=None):
         """Flag overdue hazards and escalate them, set-based in SQL batches.
 
-        Escalation levels: 1 owner on the due day, 2 principal after N days, 3 bureau
-        inspector after M days; each level is sent once per hazard.
+        Escalation levels: 1 the owner on the due day, 2 the principal after N days, 3 the
+        bureau inspector after M days (N, M: system parameters). Each level is sent once
+        per hazard (``escalation_level`` remembers the last one): an activity on the
+        hazard, inserted in bulk, and one digest email per person escalated to.
         """
         today = today or fields.Date.context_today(self)
         principal_days, bureau_days = self._escalation_days()
         self.flush_model()
+        self.env["mail.activity"].flush_model()
         cr = self.env.cr
-        cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM safety_hazard"))
-        max_id = cr.fetchone()[0]
-        flagged = escalated = 0
+        cr.execute(SQL("SELECT COALESCE(MIN(id), 1) - 1, COALESCE(MAX(id), 0) FROM safety_hazard"))
+        min_id, max_id = cr.fetchone()
         activity_type = self.env.ref("safety_inspection.mail_activity_type_hazard_overdue")
         model_id = self.env["ir.model"]._get_id(self._name)
-        for start in range(0, max_id, batch_size):
+        summaries = [self._escalation_summary(level) for level in (1, 2, 3)]
+        flagged = 0
+        escalations = {}  # user id -> [hazard ids]
+        for start in range(min_id, max_id, batch_size):
             end = start + batch_size
             cr.execute(SQL(
                 """UPDATE safety_hazard
@@ -497,59 +502,97 @@ class SafetyHazard(models.Model):
             flagged += cr.rowcount
             cr.execute(SQL(
                 """WITH target AS (
-                       SELECT h.id, h.name, h.deadline,
+                       SELECT h.id,
                               CASE WHEN %(today)s - h.deadline >= %(bureau)s THEN 3
                                    WHEN %(today)s - h.deadline >= %(principal)s THEN 2
-                                   ELSE 1 END AS level,
-                              h.owner_id, h.principal_user_id,
-                              COALESCE(h.inspector_id, bo.user_id) AS inspector_id
+                                   ELSE 1 END AS level
                          FROM safety_hazard h
-                         JOIN res_company c ON c.id = h.company_id
-                    LEFT JOIN res_company b ON b.id = c.safety_bureau_id
-                    LEFT JOIN hr_employee bo ON bo.id = b.safety_officer_id
                         WHERE h.id > %(start)s AND h.id <= %(end)s
                           AND h.state != 'closed' AND h.deadline <= %(today)s
+                   ), escalated AS (
+                       UPDATE safety_hazard h SET escalation_level = t.level
+                         FROM target t
+                        WHERE h.id = t.id AND COALESCE(h.escalation_level, 0) < t.level
+                    RETURNING h.id, h.name, t.level,
+                              CASE t.level WHEN 1 THEN h.owner_id
+                                           WHEN 2 THEN h.principal_user_id
+                                           ELSE h.inspector_id END AS user_id,
+                              h.company_id
+                   ), recipient AS (
+                       SELECT e.id, e.name, e.level,
+                              COALESCE(e.user_id, CASE WHEN e.level = 3 THEN bo.user_id END) AS user_id
+                         FROM escalated e
+                         JOIN res_company c ON c.id = e.company_id
+                    LEFT JOIN res_company b ON b.id = c.safety_bureau_id
+                    LEFT JOIN hr_employee bo ON bo.id = b.safety_officer_id
                    )
-                   UPDATE safety_hazard h SET escalation_level = t.level
-                     FROM target t
-                    WHERE h.id = t.id AND h.escalation_level < t.level
-                RETURNING h.id, t.name, t.deadline, t.level,
-                          CASE t.level WHEN 1 THEN t.owner_id WHEN 2 THEN t.principal_user_id
-                               ELSE t.inspector_id END""",
+                   INSERT INTO mail_activity (
+                       res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                       date_deadline, automated, user_id, user_tz, active,
+                       create_uid, create_date, write_uid, write_date)
+                   SELECT %(model_id)s, 'safety.hazard', r.id, r.name, %(type_id)s,
+                          (ARRAY[%(s1)s, %(s2)s, %(s3)s])[r.level], %(today)s, TRUE, r.user_id, p.tz,
+                          TRUE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                     FROM recipient r
+                     JOIN res_users u ON u.id = r.user_id
+                     JOIN res_partner p ON p.id = u.partner_id
+                RETURNING user_id, res_id""",
                 today=today, bureau=bureau_days, principal=principal_days, start=start, end=end,
+                model_id=model_id, type_id=activity_type.id, uid=self.env.uid,
+                s1=summaries[0], s2=summaries[1], s3=summaries[2],
             ))
-            rows = cr.fetchall()
-            activities = [
-                {
-                    "res_model_id": model_id,
-                    "res_id": hazard_id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user_id,
-                    "date_deadline": today,
-                    "summary": self._escalation_summary(level, name, deadline),
-                }
-                for hazard_id, name, deadline, level, user_id in rows
-                if user_id
-            ]
-            if activities:
-                self.env["mail.activity"].sudo().with_context(
-                    mail_activity_quick_update=False
-                ).create(activities)
-            escalated += len(rows)
-            self.invalidate_model(["is_overdue", "escalation_level"])
-            self.env["ir.cron"]._notify_progress(done=min(end, max_id), remaining=max(max_id - end, 0))
+            for user_id, hazard_id in cr.fetchall():
+                escalations.setdefault(user_id, []).append(hazard_id)
+            done = min(end, max_id) - min_id
+            self.env["ir.cron"]._notify_progress(done=done, remaining=max(max_id - end, 0))
             _logger.info(
-                "Hazard overdue job: ids up to %s of %s, %s flags changed, %s escalations",
-                min(end, max_id), max_id, flagged, escalated,
+                "Hazard overdue job: %s of %s ids scanned, %s overdue flags changed, %s escalations",
+                done, max_id - min_id, flagged, sum(len(ids) for ids in escalations.values()),
             )
-        return {"flagged": flagged, "escalated": escalated}
+        self.invalidate_model(["is_overdue", "escalation_level", "activity_ids"])
+        self.env["mail.activity"].invalidate_model()
+        self._send_escalation_digests(escalations)
+        return {"flagged": flagged, "escalated": sum(len(ids) for ids in escalations.values())}
 
     @api.model
-    def _escalation_summary(self, level, name, deadline):
+    def _send_escalation_digests(self, escalations, listed=50):
+        """One email per person escalated to, listing their newly escalated hazards."""
+        if not escalations:
+            return
+        users = self.env["res.users"].sudo().browse(list(escalations)).exists()
+        mails = []
+        for user in users.filtered("email"):
+            hazard_ids = escalations[user.id]
+            hazards = self.sudo().browse(hazard_ids[:listed])
+            lang_self = self.with_context(lang=user.lang)
+            items = "".join(
+                f"<li>{html_escape(h.name)} — {html_escape(h.company_id.name)}: "
+                f"{html_escape(h.location)} ({h.deadline})</li>"
+                for h in hazards
+            )
+            more = (
+                "<p>%s</p>" % html_escape(
+                    lang_self.env._("and %(count)s more.", count=len(hazard_ids) - listed)
+                )
+                if len(hazard_ids) > listed else ""
+            )
+            mails.append({
+                "subject": lang_self.env._("%(count)s hazards need your attention: rectification overdue",
+                                           count=len(hazard_ids)),
+                "body_html": "<p>%s</p><ul>%s</ul>%s" % (
+                    html_escape(lang_self.env._("These hazards reached their deadline or are overdue:")),
+                    items,
+                    more,
+                ),
+                "recipient_ids": [(6, 0, user.partner_id.ids)],
+                "auto_delete": True,
+            })
+        self.env["mail.mail"].sudo().create(mails)
+
+    @api.model
+    def _escalation_summary(self, level):
         if level == 1:
-            return self.env._("%(hazard)s is due today (%(deadline)s)", hazard=name, deadline=deadline)
+            return self.env._("Rectification due: deadline reached")
         if level == 2:
-            return self.env._("%(hazard)s is overdue since %(deadline)s: principal follow-up",
-                              hazard=name, deadline=deadline)
-        return self.env._("%(hazard)s is overdue since %(deadline)s: bureau supervision",
-                          hazard=name, deadline=deadline)
+            return self.env._("Rectification overdue: principal follow-up")
+        return self.env._("Rectification overdue: bureau supervision")

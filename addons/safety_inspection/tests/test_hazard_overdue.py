@@ -33,9 +33,13 @@ class TestHazardOverdue(SafetyInspectionCase):
         self._run("2026-06-14")
         self.assertFalse(self._escalations(self.hazard))
         self.assertFalse(self.hazard.is_overdue)
-        # due day: the owner
+        # due day: the owner, by activity and by a digest email
+        mails_before = self.env["mail.mail"].search([])
         self._run("2026-06-15")
         self.assertEqual(self._escalations(self.hazard).user_id, self.user_staff_a)
+        digest = self.env["mail.mail"].search([]) - mails_before
+        self.assertEqual(digest.recipient_ids, self.user_staff_a.partner_id)
+        self.assertIn(self.hazard.name, digest.body_html)
         self.assertFalse(self.hazard.is_overdue, "not overdue on its due day")
         self.assertEqual(self.hazard.escalation_level, 1)
         # next days: overdue, nothing new until the principal's turn
