@@ -491,57 +491,69 @@ class SafetyHazard(models.Model):
         escalations = {}  # user id -> [hazard ids]
         for start in range(min_id, max_id, batch_size):
             end = start + batch_size
-            cr.execute(SQL(
-                """UPDATE safety_hazard
-                      SET is_overdue = (state != 'closed' AND deadline IS NOT NULL AND deadline < %(today)s)
-                    WHERE id > %(start)s AND id <= %(end)s
-                      AND is_overdue IS DISTINCT FROM
-                          (state != 'closed' AND deadline IS NOT NULL AND deadline < %(today)s)""",
-                today=today, start=start, end=end,
-            ))
-            flagged += cr.rowcount
+            # one pass per batch: each row is written at most once (flag and level together)
             cr.execute(SQL(
                 """WITH target AS (
-                       SELECT h.id,
-                              CASE WHEN %(today)s - h.deadline >= %(bureau)s THEN 3
+                       SELECT h.id, h.escalation_level AS old_level, h.is_overdue AS old_flag,
+                              (h.state != 'closed' AND h.deadline IS NOT NULL
+                               AND h.deadline < %(today)s) AS overdue,
+                              CASE WHEN h.state = 'closed' OR h.deadline IS NULL
+                                        OR h.deadline > %(today)s THEN 0
+                                   WHEN %(today)s - h.deadline >= %(bureau)s THEN 3
                                    WHEN %(today)s - h.deadline >= %(principal)s THEN 2
                                    ELSE 1 END AS level
                          FROM safety_hazard h
                         WHERE h.id > %(start)s AND h.id <= %(end)s
-                          AND h.state != 'closed' AND h.deadline <= %(today)s
-                   ), escalated AS (
-                       UPDATE safety_hazard h SET escalation_level = t.level
+                   ), changed AS (
+                       UPDATE safety_hazard h
+                          SET is_overdue = t.overdue,
+                              escalation_level = GREATEST(COALESCE(t.old_level, 0), t.level)
                          FROM target t
-                        WHERE h.id = t.id AND COALESCE(h.escalation_level, 0) < t.level
-                    RETURNING h.id, h.name, t.level,
+                        WHERE h.id = t.id
+                          AND (h.is_overdue IS DISTINCT FROM t.overdue
+                               OR COALESCE(t.old_level, 0) < t.level)
+                    RETURNING h.id, h.name, t.level, COALESCE(t.old_level, 0) AS old_level,
+                              t.old_flag IS DISTINCT FROM t.overdue AS flag_changed,
                               CASE t.level WHEN 1 THEN h.owner_id
                                            WHEN 2 THEN h.principal_user_id
                                            ELSE h.inspector_id END AS user_id,
                               h.company_id
+                   ), flags AS (
+                       SELECT COUNT(*) FILTER (WHERE flag_changed) AS n FROM changed
                    ), recipient AS (
                        SELECT e.id, e.name, e.level,
                               COALESCE(e.user_id, CASE WHEN e.level = 3 THEN bo.user_id END) AS user_id
-                         FROM escalated e
+                         FROM changed e
                          JOIN res_company c ON c.id = e.company_id
                     LEFT JOIN res_company b ON b.id = c.safety_bureau_id
                     LEFT JOIN hr_employee bo ON bo.id = b.safety_officer_id
+                        WHERE e.old_level < e.level
+                   ), inserted AS (
+                       INSERT INTO mail_activity (
+                           res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                           date_deadline, automated, user_id, user_tz, active,
+                           create_uid, create_date, write_uid, write_date)
+                       SELECT %(model_id)s, 'safety.hazard', r.id, r.name, %(type_id)s,
+                              (ARRAY[%(s1)s, %(s2)s, %(s3)s])[r.level], %(today)s, TRUE, r.user_id,
+                              p.tz, TRUE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                              NOW() AT TIME ZONE 'UTC'
+                         FROM recipient r
+                         JOIN res_users u ON u.id = r.user_id
+                         JOIN res_partner p ON p.id = u.partner_id
+                    RETURNING user_id, res_id
                    )
-                   INSERT INTO mail_activity (
-                       res_model_id, res_model, res_id, res_name, activity_type_id, summary,
-                       date_deadline, automated, user_id, user_tz, active,
-                       create_uid, create_date, write_uid, write_date)
-                   SELECT %(model_id)s, 'safety.hazard', r.id, r.name, %(type_id)s,
-                          (ARRAY[%(s1)s, %(s2)s, %(s3)s])[r.level], %(today)s, TRUE, r.user_id, p.tz,
-                          TRUE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                     FROM recipient r
-                     JOIN res_users u ON u.id = r.user_id
-                     JOIN res_partner p ON p.id = u.partner_id
-                RETURNING user_id, res_id""",
+                   SELECT user_id, res_id FROM inserted
+                   UNION ALL
+                   SELECT NULL, n FROM flags""",
                 today=today, bureau=bureau_days, principal=principal_days, start=start, end=end,
                 model_id=model_id, type_id=activity_type.id, uid=self.env.uid,
                 s1=summaries[0], s2=summaries[1], s3=summaries[2],
             ))
-            for user_id, hazard_id in cr.fetchall():
+            rows = cr.fetchall()
+            flagged += sum(n for user_id, n in rows if user_id is None)
+            for user_id, hazard_id in rows:
+                if user_id is None:
+                    continue
                 escalations.setdefault(user_id, []).append(hazard_id)
             done = min(end, max_id) - min_id
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(max_id - end, 0))
