@@ -22,6 +22,11 @@
         "report/safety_hazard_reports.xml",
         "wizard/safety_hazard_ledger_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "safety_inspection/static/tests/tours/safety_inspection_tour.js",
+        ],
+    },
     "demo": [
         "demo/safety_inspection_demo.xml",
     ],
