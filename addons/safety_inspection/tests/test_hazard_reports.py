@@ -6,6 +6,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import SafetyInspectionCase
 
@@ -79,6 +80,7 @@ class TestHazardReports(SafetyInspectionCase):
             }).action_export()
 
     @freeze_time("2026-04-05")
+    @mute_logger("odoo.addons.base.models.ir_actions_report")  # wkhtmltopdf's qt notes
     def test_notice_pdf(self):
         with self.assertRaisesRegex(UserError, "notice first"):
             self.h1.action_print_notice()
