@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .safety_hazard import HAZARD_CATEGORIES
@@ -49,6 +49,11 @@ class SafetyInspectionLine(models.Model):
             # answering the first check starts the inspection
             self.inspection_id.filtered(lambda i: i.state == "planned").action_start()
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if self.filtered(lambda l: l.inspection_id.state in ("done", "cancel")):
+            raise UserError(self.env._("The checks of a completed inspection cannot change."))
 
     def _create_hazards(self):
         """One hazard per failed check (re-checks of open hazards add none)."""

@@ -60,6 +60,8 @@ class TestInspection(SafetyInspectionCase):
         # a completed inspection is frozen
         with self.assertRaises(UserError):
             canteen.result = "pass"
+        with self.assertRaises(UserError):
+            canteen.unlink()
         self.assertEqual(canteen.result, "na")
 
     def test_failed_critical_item_fails_whatever_the_score(self):
