@@ -310,6 +310,9 @@ class SafetyHazard(models.Model):
 
     def action_issue_notice(self):
         """Registered -> notice issued: the six fixed are complete, the notice is numbered."""
+        self._check_supervisor(
+            self.env._("Only a safety officer, a principal or the bureau can issue a rectification notice.")
+        )
         self._check_transition("notified")
         self._check_six_fixed()
         for hazard in self:
@@ -341,14 +344,19 @@ class SafetyHazard(models.Model):
             if hazard.need_validation:
                 hazard.request_validation()
 
-    def action_close(self):
-        """Submitted -> closed (销号) once every tier has accepted."""
+    def _check_supervisor(self, message):
         user = self.env.user
         if not (
             user.has_group("school_safety.group_school_safety_officer")
             or user.has_group("school_safety.group_bureau_inspector")
         ):
-            raise AccessError(self.env._("Only a safety officer, a principal or the bureau can close a hazard."))
+            raise AccessError(message)
+
+    def action_close(self):
+        """Submitted -> closed (销号) once every tier has accepted."""
+        self._check_supervisor(
+            self.env._("Only a safety officer, a principal or the bureau can close a hazard.")
+        )
         self._check_transition("closed")
         for hazard in self:
             if not hazard.photo_after_ids or not (hazard.rectification_description or "").strip():
@@ -373,6 +381,9 @@ class SafetyHazard(models.Model):
 
     def action_return(self, reason):
         """Submitted -> rectifying with the reason the rectification is not accepted."""
+        self._check_supervisor(
+            self.env._("Only a safety officer, a principal or the bureau can return a rectification.")
+        )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason the rectification is returned."))
         self._check_transition("rectifying")

@@ -52,6 +52,9 @@ class TestHazardFlow(SafetyInspectionCase):
         # the notice needs the six fixed
         with self.assertRaisesRegex(UserError, "fill in"):
             officer.action_issue_notice()
+        # a plain staff member cannot issue the notice
+        with self.assertRaisesRegex(AccessError, "issue a rectification notice"):
+            self._as(hazard, self.user_staff_a).action_issue_notice()
         self.assertEqual(hazard.state, "registered")
         officer.write(self._six_fixed())
         officer.action_issue_notice()
@@ -121,6 +124,8 @@ class TestHazardFlow(SafetyInspectionCase):
         principal = self._as(hazard, self.user_principal_a)
         with self.assertRaisesRegex(UserError, "reason"):
             principal.action_return("  ")
+        with self.assertRaisesRegex(AccessError, "return a rectification"):
+            self._as(hazard, self.user_staff_a).action_return("I want to redo it")
         self.assertEqual(hazard.state, "submitted")
         wizard = self.env["safety.hazard.return.wizard"].with_user(self.user_principal_a).create({
             "hazard_id": hazard.id, "reason": "The new extinguisher is not mounted",
