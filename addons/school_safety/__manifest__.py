@@ -17,6 +17,11 @@
         "views/res_company_views.xml",
         "views/hr_employee_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "school_safety/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/school_safety_demo.xml",
     ],

@@ -1,3 +1,5 @@
+import operator as py_operator
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -12,6 +14,15 @@ SCHOOL_TYPES = [
     ("special_education", "Special Education School"),
 ]
 
+
+SHORTFALL_OPERATORS = {
+    "=": py_operator.eq,
+    "!=": py_operator.ne,
+    ">": py_operator.gt,
+    ">=": py_operator.ge,
+    "<": py_operator.lt,
+    "<=": py_operator.le,
+}
 
 
 class ResCompany(models.Model):
@@ -174,22 +185,12 @@ class ResCompany(models.Model):
             company.safety_guard_shortfall = max(company.safety_guards_required - employed, 0)
 
     def _search_safety_guard_shortfall(self, operator, value):
-        if operator not in ("=", "!=", ">", ">=", "<", "<="):
+        compare = SHORTFALL_OPERATORS.get(operator)
+        if not compare:
             raise ValidationError(self.env._("Unsupported search on guard shortfall."))
         schools = self.search([("safety_is_school", "=", True)])
-        ops = {
-            "=": lambda a, b: a == b,
-            "!=": lambda a, b: a != b,
-            ">": lambda a, b: a > b,
-            ">=": lambda a, b: a >= b,
-            "<": lambda a, b: a < b,
-            "<=": lambda a, b: a <= b,
-        }
-        return [
-            ("id", "in", schools.filtered(
-                lambda s: ops[operator](s.safety_guard_shortfall, value or 0)
-            ).ids)
-        ]
+        matching = schools.filtered(lambda s: compare(s.safety_guard_shortfall, value or 0))
+        return [("id", "in", matching.ids)]
 
     @api.constrains("safety_school_type", "safety_is_bureau")
     def _check_safety_school_or_bureau(self):

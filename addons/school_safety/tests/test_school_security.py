@@ -165,3 +165,19 @@ class TestSchoolSecurity(SchoolSafetyCase):
     def test_staff_cannot_touch_roles(self):
         with self.assertRaises(AccessError):
             self.env.ref("school_safety.group_bureau_manager").write({"users": [(4, self.env.uid)]})
+
+
+@tagged("post_install", "-at_install")
+class TestBureauOverviewRule(SchoolSafetyCase):
+    @users("t_inspector")
+    def test_bureau_sees_all_schools_with_only_the_bureau_active(self):
+        Company = self.env["res.company"].with_context(allowed_company_ids=[self.bureau.id])
+        self.assertEqual(
+            Company.search([("safety_is_school", "=", True)]) & (self.school_a | self.school_b),
+            self.school_a | self.school_b,
+        )
+
+    @users("t_principal_a")
+    def test_school_roles_do_not_get_the_bureau_rule(self):
+        Company = self.env["res.company"].with_context(allowed_company_ids=[self.school_a.id])
+        self.assertEqual(Company.search([]), self.school_a)
