@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged, users
+from odoo.tests import Form, tagged, users
 
 from .common import SafetyInspectionCase
 
@@ -87,3 +87,17 @@ class TestHazardSecurity(SafetyInspectionCase):
         visible = self.env["safety.hazard.extension"].search([("id", "in", (mine | other).ids)])
         self.assertEqual(mine.requested_by_id, self.env.user)
         self.assertEqual(visible, mine, "no longer the owner: only the request they made")
+
+    @users("t_staff_a")
+    def test_staff_reports_through_the_form(self):
+        with Form(self.env["safety.hazard"]) as form:
+            form.location = "Library stairs"
+            form.category = "building"
+            form.description = "Loose handrail"
+        hazard = form.record
+        self.assertEqual(hazard.company_id, self.school_a)
+        self.assertEqual(hazard.state, "registered")
+        self.assertTrue(hazard.name.startswith("YH"))
+        arch = self.env["safety.hazard"].get_view(view_type="form")["arch"]
+        arch = arch.decode() if isinstance(arch, bytes) else arch
+        self.assertIn("validate_tier", arch, "acceptance buttons of the tiers are in the form")
