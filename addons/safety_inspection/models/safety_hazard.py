@@ -1,5 +1,23 @@
+import logging
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, html_escape
+
+_logger = logging.getLogger(__name__)
+
+# state -> states it may be reached from (no stage can be skipped)
+HAZARD_TRANSITIONS = {
+    "notified": ("registered",),
+    "rectifying": ("notified", "submitted"),
+    "submitted": ("rectifying",),
+    "closed": ("submitted",),
+}
+# fields that may still change on a closed hazard (bookkeeping, never evidence)
+HAZARD_CLOSED_WRITABLE = {
+    "is_overdue", "escalation_level", "message_follower_ids", "message_main_attachment_id",
+    "activity_ids", "review_ids",
+}
 
 HAZARD_CATEGORIES = [
     ("fire", "Fire"),
@@ -28,9 +46,16 @@ class SafetyHazard(models.Model):
 
     _name = "safety.hazard"
     _description = "Safety Hazard"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
     _order = "found_date desc, id desc"
     _check_company_auto = True
+
+    # acceptance (submitted -> closed) goes through the approval tiers
+    _state_field = "state"
+    _state_from = ["submitted"]
+    _state_to = ["closed"]
+    _cancel_state = "cancel"
+    _tier_validation_manual_config = False
 
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, index="trigram",
@@ -107,6 +132,60 @@ class SafetyHazard(models.Model):
         help="Set by the daily overdue job: open and past its deadline.",
     )
 
+    # links to the inspection that found it
+    inspection_id = fields.Many2one(
+        "safety.inspection", string="Inspection", index="btree_not_null", check_company=True,
+        readonly=True, copy=False,
+    )
+    inspection_line_id = fields.Many2one(
+        "safety.inspection.line", string="Failed Check", readonly=True, copy=False
+    )
+    # rectification notice (整改通知书)
+    notice_number = fields.Char(readonly=True, copy=False, index="btree_not_null")
+    notice_date = fields.Date(readonly=True, copy=False)
+    rule_violated = fields.Text(tracking=True)
+    requirement = fields.Text(string="Rectification Requirement", tracking=True)
+    recheck_date = fields.Date(string="Re-check Date", tracking=True)
+    # rectification and acceptance
+    rectification_description = fields.Text(string="Rectification Done", tracking=True)
+    return_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    principal_user_id = fields.Many2one(
+        "res.users", string="Principal", compute="_compute_principal_user_id", store=True,
+        help="User of the school's principal: first acceptance tier.",
+    )
+    inspector_id = fields.Many2one(
+        "res.users", string="Bureau Inspector", tracking=True,
+        help="Bureau inspector following this hazard: receives the last escalation.",
+    )
+    extension_ids = fields.One2many("safety.hazard.extension", "hazard_id", string="Deadline Extensions")
+    escalation_level = fields.Integer(
+        readonly=True, copy=False, default=0,
+        help="Last overdue escalation sent: 1 owner, 2 principal, 3 bureau inspector.",
+    )
+    days_overdue = fields.Integer(compute="_compute_days_overdue")
+    found_quarter = fields.Char(compute="_compute_found_quarter", store=True, string="Quarter")
+
+    @api.depends("company_id.safety_principal_id.user_id")
+    def _compute_principal_user_id(self):
+        for hazard in self:
+            hazard.principal_user_id = hazard.company_id.sudo().safety_principal_id.user_id
+
+    @api.depends("deadline", "state")
+    def _compute_days_overdue(self):
+        today = fields.Date.context_today(self)
+        for hazard in self:
+            hazard.days_overdue = (
+                (today - hazard.deadline).days
+                if hazard.deadline and hazard.state != "closed" and hazard.deadline < today
+                else 0
+            )
+
+    @api.depends("found_date")
+    def _compute_found_quarter(self):
+        for hazard in self:
+            day = hazard.found_date
+            hazard.found_quarter = day and f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
     @api.model
     def _selection_source_ref(self):
         """Records that can find a hazard: inspection lines, patrol rounds and scans,
@@ -124,16 +203,18 @@ class SafetyHazard(models.Model):
         ]
 
     @api.constrains("deadline", "found_date")
-    def _check_deadline(self):
+    def _check_deadline(self, vals=None):
         for hazard in self:
-            if hazard.deadline and hazard.found_date and hazard.deadline < hazard.found_date:
+            deadline = fields.Date.to_date(vals["deadline"]) if vals and "deadline" in vals else hazard.deadline
+            found = fields.Date.to_date(vals["found_date"]) if vals and "found_date" in vals else hazard.found_date
+            if deadline and found and deadline < found:
                 raise ValidationError(
                     self.env._(
                         "The deadline of %(hazard)s (%(deadline)s) is before the day it was "
                         "found (%(found)s).",
                         hazard=hazard.name,
-                        deadline=hazard.deadline,
-                        found=hazard.found_date,
+                        deadline=deadline,
+                        found=found,
                     )
                 )
 
@@ -142,4 +223,399 @@ class SafetyHazard(models.Model):
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("safety.hazard") or "/"
+            if vals.get("state", "registered") != "registered":
+                raise UserError(self.env._("A new hazard is always registered first."))
+            if not vals.get("inspector_id") and vals.get("inspection_id"):
+                inspection = self.env["safety.inspection"].browse(vals["inspection_id"])
+                if inspection.inspection_type == "bureau_quarterly":
+                    vals["inspector_id"] = inspection.inspector_ids[:1].id
         return super().create(vals_list)
+
+    def write(self, vals):
+        if "deadline" in vals or "found_date" in vals:
+            # refuse before anything is written, not only when the constraint runs
+            self._check_deadline(vals)
+        if "state" in vals and not self.env.context.get("safety_hazard_transition"):
+            raise UserError(
+                self.env._("The status of a hazard changes only through its rectification steps.")
+            )
+        locked = set(vals) - HAZARD_CLOSED_WRITABLE - {"state", "closed_date"}
+        if locked and not self.env.context.get("safety_hazard_transition"):
+            closed = self.filtered(lambda h: h.state == "closed")
+            if closed:
+                raise UserError(
+                    self.env._(
+                        "%(hazard)s is closed: its record and evidence can no longer change.",
+                        hazard=closed[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_registered(self):
+        if self.filtered(lambda h: h.state != "registered"):
+            raise UserError(
+                self.env._("Only a hazard just registered can be deleted; the ledger keeps the others.")
+            )
+
+    # Rectification steps ----------------------------------------------------
+
+    def _state_label(self, state):
+        return dict(self._fields["state"]._description_selection(self.env))[state]
+
+    def _set_state(self, state, extra=None):
+        self._check_transition(state)
+        self.with_context(safety_hazard_transition=True, skip_validation_check=True).write(
+            dict(extra or {}, state=state)
+        )
+
+    def _check_transition(self, state):
+        allowed = HAZARD_TRANSITIONS[state]
+        wrong = self.filtered(lambda h: h.state not in allowed)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(hazard)s is %(current)s: it cannot go to %(target)s without the steps "
+                    "in between.",
+                    hazard=wrong[0].name,
+                    current=self._state_label(wrong[0].state),
+                    target=self._state_label(state),
+                )
+            )
+
+    def _check_six_fixed(self):
+        labels = self._fields
+        for hazard in self:
+            missing = [
+                labels[name]._description_string(self.env)
+                for name in ("measure", "owner_id", "deadline", "rechecker_id", "requirement")
+                if not hazard[name]
+            ]
+            if hazard.level == "major" and not hazard.contingency_plan:
+                missing.append(labels["contingency_plan"]._description_string(self.env))
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Before the rectification notice of %(hazard)s, fill in: %(fields)s.",
+                        hazard=hazard.name, fields=", ".join(missing),
+                    )
+                )
+            if hazard.recheck_date and hazard.recheck_date < hazard.deadline:
+                raise UserError(
+                    self.env._(
+                        "%(hazard)s: the re-check date cannot be before the deadline.",
+                        hazard=hazard.name,
+                    )
+                )
+
+    def action_issue_notice(self):
+        """Registered -> notice issued: the six fixed are complete, the notice is numbered."""
+        self._check_supervisor(
+            self.env._("Only a safety officer, a principal or the bureau can issue a rectification notice.")
+        )
+        self._check_transition("notified")
+        self._check_six_fixed()
+        for hazard in self:
+            hazard._set_state("notified", {
+                "notice_number": self.env["ir.sequence"].next_by_code("safety.hazard.notice") or "/",
+                "notice_date": fields.Date.context_today(self),
+                "recheck_date": hazard.recheck_date or hazard.deadline,
+            })
+            if hazard.owner_id:
+                hazard.message_subscribe(partner_ids=hazard.owner_id.partner_id.ids)
+
+    def action_start_rectification(self):
+        self._set_state("rectifying")
+
+    def action_submit(self):
+        """Rectifying -> submitted for acceptance: evidence required, approval tiers requested."""
+        self._check_transition("submitted")
+        for hazard in self:
+            if not hazard.photo_after_ids or not (hazard.rectification_description or "").strip():
+                raise UserError(
+                    self.env._(
+                        "%(hazard)s cannot be submitted for acceptance without photos after "
+                        "rectification and a description of what was done.",
+                        hazard=hazard.name,
+                    )
+                )
+        self._set_state("submitted", {"return_reason": False})
+        for hazard in self:
+            if hazard.need_validation:
+                hazard.request_validation()
+
+    def _check_supervisor(self, message):
+        user = self.env.user
+        if not (
+            user.has_group("school_safety.group_school_safety_officer")
+            or user.has_group("school_safety.group_bureau_inspector")
+        ):
+            raise AccessError(message)
+
+    def action_close(self):
+        """Submitted -> closed (销号) once every tier has accepted."""
+        self._check_supervisor(
+            self.env._("Only a safety officer, a principal or the bureau can close a hazard.")
+        )
+        self._check_transition("closed")
+        for hazard in self:
+            if not hazard.photo_after_ids or not (hazard.rectification_description or "").strip():
+                raise UserError(
+                    self.env._("%(hazard)s cannot be closed without rectification evidence.",
+                               hazard=hazard.name)
+                )
+            if hazard.state == "submitted" and hazard.validation_status not in ("validated", "no"):
+                raise UserError(
+                    self.env._("%(hazard)s still waits for its acceptance approvals.", hazard=hazard.name)
+                )
+            if hazard.state == "submitted" and hazard.validation_status == "no" and hazard.need_validation:
+                raise UserError(
+                    self.env._("%(hazard)s must be accepted through its approval tiers.", hazard=hazard.name)
+                )
+            if self.env.user == hazard.owner_id:
+                raise UserError(
+                    self.env._("%(user)s owns the rectification of %(hazard)s and cannot accept it.",
+                               user=self.env.user.name, hazard=hazard.name)
+                )
+        self._set_state("closed", {"closed_date": fields.Date.context_today(self), "is_overdue": False})
+
+    def action_return(self, reason):
+        """Submitted -> rectifying with the reason the rectification is not accepted."""
+        self._check_supervisor(
+            self.env._("Only a safety officer, a principal or the bureau can return a rectification.")
+        )
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason the rectification is returned."))
+        self._check_transition("rectifying")
+        if self.filtered(lambda h: h.state != "submitted"):
+            raise UserError(self.env._("Only a rectification submitted for acceptance can be returned."))
+        for hazard in self:
+            if hazard.state == "submitted":
+                hazard._check_reviewer_allowed()
+        self._set_state("rectifying", {"return_reason": reason})
+        self.sudo().review_ids.unlink()
+        for hazard in self:
+            hazard.message_post(body=self.env._("Returned for rectification: %(reason)s", reason=reason))
+
+    def action_open_return_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return Rectification"),
+            "res_model": "safety.hazard.return.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_hazard_id": self.id},
+        }
+
+    def action_request_extension(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Deadline Extension"),
+            "res_model": "safety.hazard.extension",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_hazard_id": self.id},
+        }
+
+    def action_print_notice(self):
+        self.ensure_one()
+        if self.state == "registered":
+            raise UserError(self.env._("Issue the rectification notice first."))
+        return self.env.ref("safety_inspection.action_report_safety_hazard_notice").report_action(self)
+
+    # Approval tiers --------------------------------------------------------
+
+    def _check_reviewer_allowed(self):
+        """Segregation of duties and school boundaries for whoever accepts."""
+        user = self.env.user
+        for hazard in self.sudo():
+            if hazard.company_id not in user.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "%(user)s is not of %(school)s and cannot review its hazard %(hazard)s.",
+                        user=user.name, school=hazard.company_id.name, hazard=hazard.name,
+                    )
+                )
+            if hazard.owner_id == user:
+                raise UserError(
+                    self.env._(
+                        "%(user)s owns the rectification of %(hazard)s and cannot accept it.",
+                        user=user.name, hazard=hazard.name,
+                    )
+                )
+
+    def validate_tier(self):
+        self._check_reviewer_allowed()
+        if self.state != "submitted":
+            raise UserError(self.env._("Only a rectification submitted for acceptance can be accepted."))
+        res = super().validate_tier()
+        self._close_if_validated()
+        return res
+
+    def _validate_tier(self, tiers=False):
+        if not self.env.context.get("safety_hazard_transition"):
+            self._check_reviewer_allowed()
+        return super()._validate_tier(tiers)
+
+    def reject_tier(self):
+        self._check_reviewer_allowed()
+        return super().reject_tier()
+
+    def _close_if_validated(self):
+        for hazard in self:
+            hazard.invalidate_recordset(["validation_status"])
+            if hazard.state == "submitted" and hazard.validation_status == "validated":
+                hazard.with_context(safety_hazard_transition=True).action_close()
+
+    # Overdue job -----------------------------------------------------------
+
+    @api.model
+    def _escalation_days(self):
+        get = self.env["ir.config_parameter"].sudo().get_param
+        return (
+            int(get("safety_inspection.escalation_principal_days", 3)),
+            int(get("safety_inspection.escalation_bureau_days", 7)),
+        )
+
+    @api.model
+    def _cron_check_overdue(self, batch_size=20000, today=None):
+        """Flag overdue hazards and escalate them, set-based in SQL batches.
+
+        Escalation levels: 1 the owner on the due day, 2 the principal after N days, 3 the
+        bureau inspector after M days (N, M: system parameters). Each level is sent once
+        per hazard (``escalation_level`` remembers the last one): an activity on the
+        hazard, inserted in bulk, and one digest email per person escalated to.
+        """
+        today = today or fields.Date.context_today(self)
+        principal_days, bureau_days = self._escalation_days()
+        self.flush_model()
+        self.env["mail.activity"].flush_model()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT COALESCE(MIN(id), 1) - 1, COALESCE(MAX(id), 0) FROM safety_hazard"))
+        min_id, max_id = cr.fetchone()
+        activity_type = self.env.ref("safety_inspection.mail_activity_type_hazard_overdue")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        summaries = [self._escalation_summary(level) for level in (1, 2, 3)]
+        flagged = 0
+        escalations = {}  # user id -> [hazard ids]
+        for start in range(min_id, max_id, batch_size):
+            end = start + batch_size
+            # one pass per batch: each row is written at most once (flag and level together)
+            cr.execute(SQL(
+                """WITH target AS (
+                       SELECT h.id, h.escalation_level AS old_level, h.is_overdue AS old_flag,
+                              (h.state != 'closed' AND h.deadline IS NOT NULL
+                               AND h.deadline < %(today)s) AS overdue,
+                              CASE WHEN h.state = 'closed' OR h.deadline IS NULL
+                                        OR h.deadline > %(today)s THEN 0
+                                   WHEN %(today)s - h.deadline >= %(bureau)s THEN 3
+                                   WHEN %(today)s - h.deadline >= %(principal)s THEN 2
+                                   ELSE 1 END AS level
+                         FROM safety_hazard h
+                        WHERE h.id > %(start)s AND h.id <= %(end)s
+                   ), changed AS (
+                       UPDATE safety_hazard h
+                          SET is_overdue = t.overdue,
+                              escalation_level = GREATEST(COALESCE(t.old_level, 0), t.level)
+                         FROM target t
+                        WHERE h.id = t.id
+                          AND (h.is_overdue IS DISTINCT FROM t.overdue
+                               OR COALESCE(t.old_level, 0) < t.level)
+                    RETURNING h.id, h.name, t.level, COALESCE(t.old_level, 0) AS old_level,
+                              t.old_flag IS DISTINCT FROM t.overdue AS flag_changed,
+                              CASE t.level WHEN 1 THEN h.owner_id
+                                           WHEN 2 THEN h.principal_user_id
+                                           ELSE h.inspector_id END AS user_id,
+                              h.company_id
+                   ), flags AS (
+                       SELECT COUNT(*) FILTER (WHERE flag_changed) AS n FROM changed
+                   ), recipient AS (
+                       SELECT e.id, e.name, e.level,
+                              COALESCE(e.user_id, CASE WHEN e.level = 3 THEN bo.user_id END) AS user_id
+                         FROM changed e
+                         JOIN res_company c ON c.id = e.company_id
+                    LEFT JOIN res_company b ON b.id = c.safety_bureau_id
+                    LEFT JOIN hr_employee bo ON bo.id = b.safety_officer_id
+                        WHERE e.old_level < e.level
+                   ), inserted AS (
+                       INSERT INTO mail_activity (
+                           res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                           date_deadline, automated, user_id, user_tz, active,
+                           create_uid, create_date, write_uid, write_date)
+                       SELECT %(model_id)s, 'safety.hazard', r.id, r.name, %(type_id)s,
+                              (ARRAY[%(s1)s, %(s2)s, %(s3)s])[r.level], %(today)s, TRUE, r.user_id,
+                              p.tz, TRUE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                              NOW() AT TIME ZONE 'UTC'
+                         FROM recipient r
+                         JOIN res_users u ON u.id = r.user_id
+                         JOIN res_partner p ON p.id = u.partner_id
+                    RETURNING user_id, res_id
+                   )
+                   SELECT user_id, res_id FROM inserted
+                   UNION ALL
+                   SELECT NULL, n FROM flags""",
+                today=today, bureau=bureau_days, principal=principal_days, start=start, end=end,
+                model_id=model_id, type_id=activity_type.id, uid=self.env.uid,
+                s1=summaries[0], s2=summaries[1], s3=summaries[2],
+            ))
+            rows = cr.fetchall()
+            flagged += sum(n for user_id, n in rows if user_id is None)
+            for user_id, hazard_id in rows:
+                if user_id is None:
+                    continue
+                escalations.setdefault(user_id, []).append(hazard_id)
+            done = min(end, max_id) - min_id
+            self.env["ir.cron"]._notify_progress(done=done, remaining=max(max_id - end, 0))
+            _logger.info(
+                "Hazard overdue job: %s of %s ids scanned, %s overdue flags changed, %s escalations",
+                done, max_id - min_id, flagged, sum(len(ids) for ids in escalations.values()),
+            )
+        self.invalidate_model(["is_overdue", "escalation_level", "activity_ids"])
+        self.env["mail.activity"].invalidate_model()
+        self._send_escalation_digests(escalations)
+        return {"flagged": flagged, "escalated": sum(len(ids) for ids in escalations.values())}
+
+    @api.model
+    def _send_escalation_digests(self, escalations, listed=50):
+        """One email per person escalated to, listing their newly escalated hazards."""
+        if not escalations:
+            return
+        users = self.env["res.users"].sudo().browse(list(escalations)).exists()
+        mails = []
+        for user in users.filtered("email"):
+            hazard_ids = escalations[user.id]
+            hazards = self.sudo().browse(hazard_ids[:listed])
+            lang_self = self.with_context(lang=user.lang)
+            items = "".join(
+                f"<li>{html_escape(h.name)} — {html_escape(h.company_id.name)}: "
+                f"{html_escape(h.location)} ({h.deadline})</li>"
+                for h in hazards
+            )
+            more = (
+                "<p>%s</p>" % html_escape(
+                    lang_self.env._("and %(count)s more.", count=len(hazard_ids) - listed)
+                )
+                if len(hazard_ids) > listed else ""
+            )
+            mails.append({
+                "subject": lang_self.env._("%(count)s hazards need your attention: rectification overdue",
+                                           count=len(hazard_ids)),
+                "body_html": "<p>%s</p><ul>%s</ul>%s" % (
+                    html_escape(lang_self.env._("These hazards reached their deadline or are overdue:")),
+                    items,
+                    more,
+                ),
+                "recipient_ids": [(6, 0, user.partner_id.ids)],
+                "auto_delete": True,
+            })
+        self.env["mail.mail"].sudo().create(mails)
+
+    @api.model
+    def _escalation_summary(self, level):
+        if level == 1:
+            return self.env._("Rectification due: deadline reached")
+        if level == 2:
+            return self.env._("Rectification overdue: principal follow-up")
+        return self.env._("Rectification overdue: bureau supervision")

@@ -1,0 +1,296 @@
+import logging
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+INSPECTION_TYPES = [
+    ("bureau_quarterly", "Bureau Quarterly Inspection"),
+    ("self_monthly", "Monthly Self-Inspection"),
+    ("special", "Special Inspection"),
+]
+
+
+class SafetyInspection(models.Model):
+    """One inspection of one school against a checklist."""
+
+    _name = "safety.inspection"
+    _description = "Safety Inspection"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True,
+        default=lambda self: self.env._("New"),
+    )
+    company_id = fields.Many2one(
+        "res.company", string="School", required=True, index=True,
+        default=lambda self: self.env.company, tracking=True,
+    )
+    bureau_id = fields.Many2one(related="company_id.safety_bureau_id", store=True, string="Bureau")
+    inspection_type = fields.Selection(
+        INSPECTION_TYPES, string="Type", required=True, default="special", tracking=True, index=True
+    )
+    special_kind = fields.Selection(
+        [("holiday", "Holiday"), ("exam", "Exam"), ("event", "Major Event"), ("other", "Other")],
+        string="Occasion",
+    )
+    period_key = fields.Char(
+        string="Period", readonly=True, copy=False,
+        help="Quarter (2026-Q3) or month (2026-07) of a planned inspection.",
+    )
+    template_id = fields.Many2one(
+        "safety.inspection.template", string="Checklist", required=True, tracking=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    inspector_ids = fields.Many2many(
+        "res.users", "safety_inspection_inspector_rel", "inspection_id", "user_id",
+        string="Inspectors", default=lambda self: self.env.user,
+    )
+    state = fields.Selection(
+        [("planned", "Planned"), ("in_progress", "In Progress"), ("done", "Done"),
+         ("cancel", "Cancelled")],
+        default="planned", required=True, tracking=True, index=True, copy=False,
+    )
+    line_ids = fields.One2many("safety.inspection.line", "inspection_id", string="Checks", copy=False)
+    previous_id = fields.Many2one(
+        "safety.inspection", string="Previous Inspection", check_company=True, copy=False,
+        help="A re-inspection starts with the open hazards of this inspection.",
+    )
+    hazard_ids = fields.One2many("safety.hazard", "inspection_id", string="Hazards Found")
+    hazard_count = fields.Integer(compute="_compute_hazard_count", string="Hazards Count")
+    score = fields.Float(compute="_compute_score", store=True, digits=(5, 1), aggregator="avg")
+    result = fields.Selection(
+        [("pass", "Passed"), ("fail", "Failed")], compute="_compute_score", store=True
+    )
+    critical_failed = fields.Boolean(compute="_compute_score", store=True)
+    note = fields.Html()
+
+    _sql_constraints = [
+        (
+            "period_unique",
+            "UNIQUE(company_id, inspection_type, period_key)",
+            "This school already has an inspection of this type for this period.",
+        ),
+    ]
+
+    @api.depends("line_ids.result", "line_ids.weight", "line_ids.is_critical", "template_id.pass_score")
+    def _compute_score(self):
+        for inspection in self:
+            checks = inspection.line_ids.filtered(lambda l: not l.recheck_hazard_id)
+            rated = checks.filtered(lambda l: l.result in ("pass", "fail"))
+            total = sum(rated.mapped("weight"))
+            passed = sum(rated.filtered(lambda l: l.result == "pass").mapped("weight"))
+            inspection.score = 100.0 * passed / total if total else 0.0
+            inspection.critical_failed = any(
+                l.is_critical and l.result == "fail" for l in checks
+            )
+            if not rated:
+                inspection.result = False
+            elif inspection.critical_failed or inspection.score < inspection.template_id.pass_score:
+                inspection.result = "fail"
+            else:
+                inspection.result = "pass"
+
+    def _compute_hazard_count(self):
+        counts = dict(
+            self.env["safety.hazard"]._read_group(
+                [("inspection_id", "in", self.ids)], ["inspection_id"], ["__count"]
+            )
+        )
+        for inspection in self:
+            inspection.hazard_count = counts.get(inspection, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("safety.inspection") or "/"
+        inspections = super().create(vals_list)
+        inspections._fill_lines()
+        return inspections
+
+    def write(self, vals):
+        if "template_id" in vals and self.filtered(lambda i: i.state != "planned"):
+            raise UserError(self.env._("The checklist of a started inspection cannot change."))
+        if "state" in vals and not self.env.context.get("safety_inspection_transition"):
+            raise UserError(self.env._("Change the status of an inspection with its buttons."))
+        res = super().write(vals)
+        if "template_id" in vals:
+            self.line_ids.filtered(lambda l: not l.recheck_hazard_id).unlink()
+            self._fill_lines()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if self.filtered(lambda i: i.state == "done"):
+            raise UserError(self.env._("A completed inspection is part of the record and cannot be deleted."))
+
+    def _fill_lines(self):
+        """Lines from the checklist (dormitory items only at boarding schools), then one
+        re-check line per hazard still open from the previous inspection."""
+        line_vals = []
+        for inspection in self:
+            boarding = inspection.company_id.safety_is_boarding
+            for item in inspection.template_id.item_ids:
+                if item.boarding_only and not boarding:
+                    continue
+                line_vals.append({
+                    "inspection_id": inspection.id,
+                    "item_id": item.id,
+                    "sequence": item.sequence,
+                    "category": item.category,
+                    "name": item.name,
+                    "guidance": item.guidance,
+                    "weight": item.weight,
+                    "is_critical": item.is_critical,
+                    "photo_required": item.photo_required,
+                    "severity": item.severity,
+                })
+            if not inspection.line_ids.recheck_hazard_id:
+                for hazard in inspection.previous_id.hazard_ids.filtered(lambda h: h.state != "closed"):
+                    line_vals.append({
+                        "inspection_id": inspection.id,
+                        "recheck_hazard_id": hazard.id,
+                        "sequence": 0,
+                        "category": hazard.category,
+                        "name": self.env._("Re-check %(hazard)s: %(location)s",
+                                           hazard=hazard.name, location=hazard.location),
+                        "guidance": hazard.description,
+                        "weight": 1.0,
+                        "severity": hazard.level,
+                    })
+        self.env["safety.inspection.line"].create(line_vals)
+
+    def _set_state(self, state, allowed_from):
+        self._check_state_from(allowed_from)
+        self.with_context(safety_inspection_transition=True).write({"state": state})
+
+    def _check_state_from(self, allowed_from):
+        wrong = self.filtered(lambda i: i.state not in allowed_from)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(inspection)s is %(state)s and cannot go to that status directly.",
+                    inspection=wrong[0].name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[wrong[0].state],
+                )
+            )
+
+    def action_start(self):
+        self._set_state("in_progress", ["planned"])
+
+    def action_cancel(self):
+        self._set_state("cancel", ["planned", "in_progress"])
+
+    def action_reset(self):
+        self._set_state("planned", ["cancel"])
+
+    def action_done(self):
+        """Close the inspection: every check answered, photos where required, and one
+        hazard per failed check."""
+        self._check_state_from(["in_progress"])
+        for inspection in self:
+            missing = inspection.line_ids.filtered(lambda l: not l.result)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "%(inspection)s: %(count)s checks have no result yet, first: %(check)s.",
+                        inspection=inspection.name, count=len(missing), check=missing[0].name,
+                    )
+                )
+            no_photo = inspection.line_ids.filtered(
+                lambda l: l.result == "fail" and l.photo_required and not l.photo_ids
+            )
+            if no_photo:
+                raise UserError(
+                    self.env._(
+                        "%(inspection)s: the failed check %(check)s needs a photo.",
+                        inspection=inspection.name, check=no_photo[0].name,
+                    )
+                )
+        self._set_state("done", ["in_progress"])
+        self.line_ids._create_hazards()
+
+    def action_view_hazards(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("safety_inspection.safety_hazard_action")
+        action["domain"] = [("inspection_id", "=", self.id)]
+        action["context"] = {"default_inspection_id": self.id, "default_company_id": self.company_id.id}
+        return action
+
+    def action_reinspect(self):
+        """A follow-up special inspection starting with this one's open hazards."""
+        self.ensure_one()
+        new = self.create({
+            "company_id": self.company_id.id,
+            "inspection_type": "special",
+            "special_kind": "other",
+            "template_id": self.template_id.id,
+            "previous_id": self.id,
+            "inspector_ids": [Command.set(self.inspector_ids.ids)],
+        })
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": new.id,
+            "view_mode": "form",
+        }
+
+    # Plans -----------------------------------------------------------------
+
+    @api.model
+    def _period_of(self, inspection_type, day):
+        if inspection_type == "bureau_quarterly":
+            quarter = (day.month - 1) // 3 + 1
+            return f"{day.year}-Q{quarter}", date(day.year, 3 * quarter - 2, 1)
+        return f"{day.year}-{day.month:02d}", date(day.year, day.month, 1)
+
+    @api.model
+    def _cron_generate_plans(self, today=None):
+        """Plan next quarter's bureau inspection and next month's self-inspection of every
+        school. Idempotent: a period already planned is left alone."""
+        today = today or fields.Date.context_today(self)
+        first_of_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        targets = {
+            "bureau_quarterly": self._period_of("bureau_quarterly", first_of_quarter + relativedelta(months=3)),
+            "self_monthly": self._period_of("self_monthly", today.replace(day=1) + relativedelta(months=1)),
+        }
+        Template = self.env["safety.inspection.template"]
+        templates = {
+            "bureau_quarterly": Template.search([("inspection_types", "in", ("all", "bureau"))], limit=1),
+            "self_monthly": Template.search([("inspection_types", "in", ("all", "self"))], limit=1),
+        }
+        schools = self.env["res.company"].search([("safety_is_school", "=", True)])
+        existing = {
+            (company.id, itype, period)
+            for company, itype, period in self._read_group(
+                [("company_id", "in", schools.ids),
+                 ("period_key", "in", [p for p, _d in targets.values()])],
+                ["company_id", "inspection_type", "period_key"],
+            )
+        }
+        vals_list = []
+        for school in schools:
+            for itype, (period, start) in targets.items():
+                if (school.id, itype, period) in existing or not templates[itype]:
+                    continue
+                vals = {
+                    "company_id": school.id,
+                    "inspection_type": itype,
+                    "period_key": period,
+                    "date": start,
+                    "template_id": templates[itype].id,
+                    "inspector_ids": [Command.clear()],
+                }
+                if itype == "self_monthly" and school.safety_officer_id.user_id:
+                    vals["inspector_ids"] = [Command.set(school.safety_officer_id.user_id.ids)]
+                vals_list.append(vals)
+        created = self.create(vals_list)
+        _logger.info("Inspection plans: %s schools, %s inspections planned", len(schools), len(created))
+        return created
