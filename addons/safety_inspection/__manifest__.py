@@ -15,5 +15,22 @@
         "data/ir_sequence_data.xml",
         "views/safety_inspection_menus.xml",
         "views/safety_hazard_views.xml",
+        "security/safety_patrol_security.xml",
+        "data/safety_patrol_data.xml",
+        "views/safety_patrol_checkpoint_views.xml",
+        "views/safety_patrol_route_views.xml",
+        "views/safety_patrol_schedule_views.xml",
+        "views/safety_patrol_round_views.xml",
+        "views/safety_patrol_scan_views.xml",
+        "views/safety_patrol_guard_views.xml",
+        "report/safety_patrol_checkpoint_label.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "safety_inspection/static/src/patrol/**/*",
+        ],
+        "web.assets_tests": [
+            "safety_inspection/static/tests/tours/patrol_*.js",
+        ],
+    },
 }
