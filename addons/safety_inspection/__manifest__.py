@@ -8,7 +8,7 @@
     "author": "School Safety contributors",
     "license": "AGPL-3",
     "installable": True,
-    "depends": ["school_safety", "base_tier_validation"],
+    "depends": ["school_safety", "base_tier_validation", "report_xlsx"],
     "data": [
         "security/ir.model.access.csv",
         "security/safety_inspection_security.xml",
@@ -24,6 +24,7 @@
         "views/safety_patrol_scan_views.xml",
         "views/safety_patrol_guard_views.xml",
         "report/safety_patrol_checkpoint_label.xml",
+        "report/safety_patrol_report.xml",
     ],
     "assets": {
         "web.assets_backend": [

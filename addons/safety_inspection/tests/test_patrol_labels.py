@@ -1,8 +1,10 @@
+import io
 import os
 import subprocess
 import tempfile
 from datetime import timedelta
 
+import openpyxl
 import zxingcpp
 from freezegun import freeze_time
 from PIL import Image
@@ -45,3 +47,24 @@ class TestPatrolLabels(PatrolCase):
                 result = self.receive(self.payload(checkpoint, minutes=minutes, token=token))
                 self.assertTrue(result["ok"], result)
         self.assertEqual(self.round_a.checkpoint_done, 3)
+
+
+@tagged("post_install", "-at_install")
+class TestPatrolReport(PatrolCase):
+    def test_patrol_xlsx(self):
+        with freeze_time(T0 + timedelta(hours=3)):
+            for checkpoint, minutes in ((self.cp_gate, 1), (self.cp_yard, 45)):
+                self.assertTrue(self.receive(self.payload(checkpoint, minutes=minutes))["ok"])
+            self.env["safety.patrol.round"]._cron_close_rounds()
+        self.assertEqual((self.round_a.state, self.round_b.state), ("incomplete", "missed"))
+        content, report_type = self.env["ir.actions.report"].with_user(self.user_inspector)._render_xlsx(
+            "safety_inspection.safety_patrol_report_xlsx", (self.round_a | self.round_b).ids, {})
+        self.assertEqual(report_type, "xlsx")
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        rounds = {row[0]: row for row in workbook["Rounds"].iter_rows(min_row=2, values_only=True)}
+        row_a = rounds[self.school_a.name]
+        self.assertEqual(row_a[1:4], ("Route A", "2026-03-02 10:00", "Incomplete"))
+        self.assertEqual(row_a[5:10], (3, 2, "Hall", "Yard", 1))
+        summary = {row[0]: row for row in workbook["Summary"].iter_rows(min_row=2, values_only=True)}
+        self.assertEqual(summary[self.school_b.name][1:9], (1, 0, 0, 1, 1, 0, 1, 0))
+        self.assertAlmostEqual(summary[self.school_a.name][9], 2 / 3)
