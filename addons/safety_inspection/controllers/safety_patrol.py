@@ -27,4 +27,4 @@ class SafetyPatrolController(http.Controller):
                             env.uid, remote_addr, sorted(params)[:10])
             return {"ok": False, "error": "bad_request", "message": env._(
                 "Send exactly one parameter, 'scan', holding the scan object.")}
-        return env["safety.patrol.scan"].patrol_receive(params["scan"], remote_addr=remote_addr)
+        return env["safety.patrol.scan"]._patrol_receive(params["scan"], remote_addr=remote_addr)

@@ -65,7 +65,7 @@ class SafetyPatrolRound(models.Model):
     checkpoint_total = fields.Integer(string="Checkpoints", compute="_compute_progress", store=True)
     checkpoint_done = fields.Integer(string="Scanned", compute="_compute_progress", store=True)
     missed_checkpoint_ids = fields.Many2many(
-        "safety.patrol.checkpoint", string="Missed Checkpoints", compute="_compute_progress"
+        "safety.patrol.checkpoint", string="Missed Checkpoints", compute="_compute_missed_checkpoint_ids"
     )
     flagged_count = fields.Integer(string="Flagged Scans", compute="_compute_progress", store=True)
     missed_alert = fields.Boolean(readonly=True, copy=False, help="A missed-round alert is open.")
@@ -98,8 +98,13 @@ class SafetyPatrolRound(models.Model):
             planned = patrol.route_id.line_ids.checkpoint_id
             patrol.checkpoint_total = len(planned)
             patrol.checkpoint_done = len(done & planned)
-            patrol.missed_checkpoint_ids = planned - done
             patrol.flagged_count = len(patrol.scan_ids.filtered(lambda s: s.review_state == "pending"))
+
+    @api.depends("route_id.line_ids", "scan_ids.counted")
+    def _compute_missed_checkpoint_ids(self):
+        for patrol in self:
+            done = patrol.scan_ids.filtered("counted").checkpoint_id
+            patrol.missed_checkpoint_ids = patrol.route_id.line_ids.checkpoint_id - done
 
     # ------------------------------------------------------------------ guard side
 

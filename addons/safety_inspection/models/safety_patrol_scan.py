@@ -96,7 +96,7 @@ class SafetyPatrolScan(models.Model):
     review_state = fields.Selection(
         [("ok", "Not Flagged"), ("pending", "To Review"), ("accepted", "Accepted"),
          ("rejected", "Rejected")],
-        default="ok", required=True, index=True, tracking=False,
+        default="ok", required=True, index=True,
     )
     reviewed_by_id = fields.Many2one("res.users", readonly=True)
     counted = fields.Boolean(
@@ -202,10 +202,10 @@ class SafetyPatrolScan(models.Model):
                 "round_state": scan.round_id.state}
 
     @api.model
-    def patrol_receive(self, payload, remote_addr=None):
+    def _patrol_receive(self, payload, remote_addr=None):
         """Answer one scan request: the result dict, or an error code; rejections are logged."""
         try:
-            return self.patrol_register(payload)
+            return self._patrol_register(payload)
         except PatrolScanError as error:
             scan = payload if isinstance(payload, dict) else {}
             _logger.warning(
@@ -215,7 +215,7 @@ class SafetyPatrolScan(models.Model):
             return {"ok": False, "error": error.code, "message": error.message}
 
     @api.model
-    def patrol_register(self, payload):
+    def _patrol_register(self, payload):
         """Check and store one scan from the phone; the single entry point of the endpoint.
 
         Returns ``{"ok": True, "scan_id", "duplicate", "flags", "round_state"}`` or raises

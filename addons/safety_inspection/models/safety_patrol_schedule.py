@@ -7,14 +7,12 @@ import pytz
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.models.res_partner import _tz_get
+
 _logger = logging.getLogger(__name__)
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
-
-
-def _tz_selection(self):
-    return [(tz, tz) for tz in sorted(pytz.all_timezones)]
 
 
 class SafetyPatrolSchedule(models.Model):
@@ -53,7 +51,7 @@ class SafetyPatrolSchedule(models.Model):
     duration = fields.Integer(string="Duration (min)", required=True, default=60)
     grace_minutes = fields.Integer(string="Grace (min)", default=15)
     tz = fields.Selection(
-        _tz_selection, string="Time Zone", required=True,
+        _tz_get, string="Time Zone", required=True,
         default=lambda self: self.env.user.tz or "Asia/Shanghai",
     )
     guard_ids = fields.Many2many(

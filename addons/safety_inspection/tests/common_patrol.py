@@ -91,7 +91,7 @@ class PatrolCase(SchoolSafetyCase):
 
     def receive(self, payload, user=None):
         Scan = self.env["safety.patrol.scan"].with_user(user or self.user_guard_a)
-        return Scan.patrol_receive(payload)
+        return Scan._patrol_receive(payload)
 
     def scan_count(self):
         return self.env["safety.patrol.scan"].sudo().search_count([])
