@@ -34,7 +34,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def setup(guards, scans, run_tag):
+def setup(guards, scans, run_tag, repeats=2):
     """Create the school, guards, admins, checkpoints and rounds; return what the threads need."""
     from odoo import Command, fields
 
@@ -65,22 +65,25 @@ def setup(guards, scans, run_tag):
         ])
         now = fields.Datetime.now()
         start, end = now - timedelta(minutes=5), now + timedelta(minutes=scans + 60)
-        rounds = env["safety.patrol.round"].create([
-            {"company_id": school.id, "route_id": routes[g].id, "planned_start": start,
-             "planned_end": end, "guard_ids": [Command.set(guard_users[g].ids)] if kind == "ep" else []}
-            for kind in ("ep", "kw") for g in range(guards)
-        ])
-        plan = []
-        for g in range(guards):
-            cps = checkpoints[g * scans:(g + 1) * scans]
-            plan.append({
-                "guard_login": guard_users[g].login, "admin_login": admin_users[g].login,
-                "guard_id": guard_users[g].id, "company_id": school.id,
-                "ep_round": rounds[g].id, "kw_round": rounds[guards + g].id,
-                "checkpoints": [(cp.id, cp.sudo()._patrol_token()) for cp in cps],
-                "start": start,
-            })
-        return plan, school.id
+        plans = []
+        for _repeat in range(repeats):
+            rounds = env["safety.patrol.round"].create([
+                {"company_id": school.id, "route_id": routes[g].id, "planned_start": start,
+                 "planned_end": end, "guard_ids": [Command.set(guard_users[g].ids)] if kind == "ep" else []}
+                for kind in ("ep", "kw") for g in range(guards)
+            ])
+            plan = []
+            for g in range(guards):
+                cps = checkpoints[g * scans:(g + 1) * scans]
+                plan.append({
+                    "guard_login": guard_users[g].login, "admin_login": admin_users[g].login,
+                    "guard_id": guard_users[g].id, "company_id": school.id,
+                    "ep_round": rounds[g].id, "kw_round": rounds[guards + g].id,
+                    "checkpoints": [(cp.id, cp.sudo()._patrol_token()) for cp in cps],
+                    "start": start,
+                })
+            plans.append(plan)
+        return plans, school.id
 
 
 def login(base, db, user):
@@ -93,12 +96,13 @@ def login(base, db, user):
 
 
 def run_guard(base, db, item, mode, results, barrier):
-    session = login(base, db, item["guard_login"] if mode == "ep" else item["admin_login"])
+    user = item["guard_login"] if mode == "ep" else item["admin_login"]
+    session, twin = login(base, db, user), login(base, db, user)
     latencies, retries_ok, errors = [], 0, []
     barrier.wait()
     for index, (checkpoint_id, token) in enumerate(item["checkpoints"]):
         device_time = item["start"] + timedelta(minutes=1 + index)
-        client_id = f"bench-{mode}-{item['ep_round']}-{index:04d}"
+        client_id = f"bench-{mode}-{item['ep_round']}-{index:04d}"  # unique per round
         if mode == "ep":
             url = f"{base}/safety_inspection/patrol/scan"
             params = {"scan": {
@@ -118,8 +122,14 @@ def run_guard(base, db, item, mode, results, barrier):
             }], "kwargs": {}}
         body = {"jsonrpc": "2.0", "method": "call", "id": index, "params": params}
         began = time.perf_counter()
+        if index % 25 == 12:
+            # the phone resends before the first answer came back: both race on the server
+            racer = threading.Thread(target=lambda: twin.post(url, json=body, timeout=60))
+            racer.start()
         response = session.post(url, json=body, timeout=60).json()
         latencies.append(time.perf_counter() - began)
+        if index % 25 == 12:
+            racer.join()
         if mode == "ep" and not (response.get("result") or {}).get("ok"):
             errors.append(response)
         if mode == "kw" and "result" not in response:
@@ -147,11 +157,18 @@ def phase(base, db, plan, mode):
     latencies = sorted(lat for result in results for lat in result[0])
     retries_ok = sum(result[1] for result in results)
     errors = [error for result in results for error in result[2]]
+    return {"latencies": latencies, "wall": wall, "retries_ok": retries_ok, "errors": errors}
+
+
+def merge(results):
+    latencies = sorted(lat for result in results for lat in result["latencies"])
+    wall = sum(result["wall"] for result in results)
     return {
         "requests": len(latencies), "wall": wall, "throughput": len(latencies) / wall,
         "p50": statistics.median(latencies) * 1000,
         "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
-        "retries_ok": retries_ok, "errors": errors,
+        "retries_ok": sum(result["retries_ok"] for result in results),
+        "errors": [error for result in results for error in result["errors"]],
     }
 
 
@@ -176,7 +193,8 @@ def main():
     args = parser.parse_args()
     guards, scans = max(1, min(args.guards, 100)), max(1, min(args.scans, 200))
     run_tag = str(int(time.time()))
-    plan, school_id = setup(guards, scans, run_tag)
+    plans, school_id = setup(guards, scans, run_tag)
+    plan = plans[0]
     db = os.environ["SAFETY_BENCH_DB"]
     port = free_port()
     command = [os.environ["SAFETY_VENV_PYTHON"], os.path.abspath(__file__), "--serve",
@@ -207,7 +225,11 @@ def main():
                 "jsonrpc": "2.0", "method": "call", "params": {
                     "model": "safety.patrol.round", "method": "search_count", "args": [[]],
                     "kwargs": {}}}, timeout=60)
-        figures = {mode: phase(base, db, plan, mode) for mode in ("ep", "kw")}
+        runs = {"ep": [], "kw": []}
+        for repeat_plan in plans:  # alternate ep, kw, ep, kw: both see the same machine
+            for mode in ("ep", "kw"):
+                runs[mode].append(phase(base, db, repeat_plan, mode))
+        figures = {mode: merge(results) for mode, results in runs.items()}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -221,9 +243,10 @@ def main():
                 "SELECT count(*), count(DISTINCT client_id) FROM safety_patrol_scan "
                 "WHERE company_id = %s AND client_id LIKE %s", [school_id, f"bench-{mode}-%"])
             counts[mode] = tuple(cr.fetchone())
-    expected = guards * scans
+    expected = guards * scans * len(plans)
     ep, kw = figures["ep"], figures["kw"]
-    print(f"== patrol scan: {guards} concurrent guards x {scans} scans, Odoo --workers=2, loopback")
+    print(f"== patrol scan: {guards} concurrent guards x {scans} scans x {len(plans)} alternating "
+          "runs per path, each request retried once, Odoo --workers=2, loopback")
     for label, data in (("scan endpoint", ep), ("call_kw create", kw)):
         print(f"{label}: {data['requests']} requests in {data['wall']:.2f} s, "
               f"{data['throughput']:.1f} req/s, p50 {data['p50']:.1f} ms, p95 {data['p95']:.1f} ms, "

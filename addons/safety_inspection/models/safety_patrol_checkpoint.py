@@ -51,8 +51,11 @@ class SafetyPatrolCheckpoint(models.Model):
         string="QR Code Content", compute="_compute_qr_payload", groups=SUPERVISORS
     )
     qr_image = fields.Binary(string="QR Code", compute="_compute_qr_payload", groups=SUPERVISORS)
-    last_scan_date = fields.Datetime(string="Last Scan", readonly=True, copy=False)
-    days_since_scan = fields.Integer(compute="_compute_days_since_scan")
+    last_scan_date = fields.Datetime(
+        string="Last Scan", compute="_compute_last_scan_date", search="_search_last_scan_date",
+        help="When a counted scan of this checkpoint was last taken (by the phone's time).",
+    )
+    days_since_scan = fields.Integer(compute="_compute_last_scan_date")
     route_line_ids = fields.One2many("safety.patrol.route.line", "checkpoint_id", string="Route Stops")
     plan_rounds_per_day = fields.Integer(
         string="Planned Rounds per Day", compute="_compute_plan_rounds_per_day",
@@ -76,13 +79,36 @@ class SafetyPatrolCheckpoint(models.Model):
             checkpoint.qr_payload = checkpoint._patrol_token()
             checkpoint.qr_image = base64.b64encode(self._patrol_qr_png(checkpoint.qr_payload))
 
-    @api.depends("last_scan_date")
-    def _compute_days_since_scan(self):
+    def _compute_last_scan_date(self):
+        """Read from the scans rather than written on every scan: no hot row to lock."""
+        last = dict(self.env["safety.patrol.scan"].sudo()._read_group(
+            [("checkpoint_id", "in", self.ids), ("counted", "=", True)],
+            ["checkpoint_id"], ["device_time:max"],
+        ))
         now = fields.Datetime.now()
         for checkpoint in self:
+            checkpoint.last_scan_date = last.get(checkpoint)
             checkpoint.days_since_scan = (
                 (now - checkpoint.last_scan_date).days if checkpoint.last_scan_date else -1
             )
+
+    def _search_last_scan_date(self, operator, value):
+        """Checkpoints whose last counted scan matches; ``<`` and ``= False`` include the never scanned."""
+        if operator == "=" and not value:
+            scanned = self.env["safety.patrol.scan"].sudo()._search([("counted", "=", True)])
+            return [("id", "not in", scanned.subselect("checkpoint_id"))]
+        if operator not in ("<", "<=", ">", ">="):
+            raise NotImplementedError(operator)
+        value = fields.Datetime.to_datetime(value)
+        groups = self.env["safety.patrol.scan"].sudo()._read_group(
+            [("counted", "=", True)], ["checkpoint_id"], ["device_time:max"])
+        compare = {"<": lambda a: a < value, "<=": lambda a: a <= value,
+                   ">": lambda a: a > value, ">=": lambda a: a >= value}[operator]
+        matching = [checkpoint.id for checkpoint, last in groups if compare(last)]
+        if operator in ("<", "<="):
+            scanned = [checkpoint.id for checkpoint, _last in groups]
+            return ["|", ("id", "in", matching), ("id", "not in", scanned)]
+        return [("id", "in", matching)]
 
     def _compute_plan_rounds_per_day(self):
         minimum = int(self.env["ir.config_parameter"].sudo().get_param(

@@ -7,6 +7,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -232,6 +233,11 @@ class SafetyPatrolScan(models.Model):
         if user not in patrol.guard_ids:
             raise PatrolScanError("not_assigned", self.env._(
                 "You are not assigned to the round %(round)s.", round=patrol.name))
+        # Scans of one round are serialised: touching the round's row makes a concurrent
+        # request for the same round wait, then fail with a serialisation error that Odoo
+        # retries with a fresh snapshot, where the first scan (a retry's twin) is visible.
+        self.env.cr.execute(SQL(
+            "UPDATE safety_patrol_round SET write_date = write_date WHERE id = %s", patrol.id))
         checkpoint, error = self.env["safety.patrol.checkpoint"]._patrol_check_token(payload["token"])
         if error:
             messages = {
@@ -287,12 +293,13 @@ class SafetyPatrolScan(models.Model):
         try:
             with self.env.cr.savepoint():
                 scan = self.sudo().create(vals)
-        except psycopg2.errors.UniqueViolation:
-            # a retry of the same scan raced us: answer as the first one did
+        except psycopg2.errors.UniqueViolation as violation:
+            # the same client id is being stored for another round right now
             existing = self._patrol_existing(payload["client_id"])
             if existing:
                 return existing
-            raise
+            raise PatrolScanError("client_id_conflict", self.env._(
+                "This client id belongs to another scan.")) from violation
         round_vals = {}
         if not patrol.actual_start or device_time < patrol.actual_start:
             round_vals["actual_start"] = device_time
@@ -300,9 +307,8 @@ class SafetyPatrolScan(models.Model):
             round_vals["started_by_id"] = user.id
         if round_vals:
             patrol.write(round_vals)
-        if not checkpoint.last_scan_date or checkpoint.last_scan_date < device_time:
-            checkpoint.last_scan_date = device_time
-        patrol._patrol_evaluate(now)
+        if patrol.state != "in_progress" or patrol.deadline <= now:
+            patrol._patrol_evaluate(now)
         return {"ok": True, "scan_id": scan.id, "duplicate": False, "flags": list(flags),
                 "round_state": patrol.state}
 

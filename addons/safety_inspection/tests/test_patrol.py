@@ -87,6 +87,16 @@ class TestPatrolScan(PatrolCase):
         self.assertEqual(self.round_a.state, "in_progress")
         self.assertEqual(self.round_a.actual_start, T0 + timedelta(minutes=5))
         self.assertEqual(self.cp_gate.last_scan_date, T0 + timedelta(minutes=5))
+        self.assertEqual(self.cp_gate.days_since_scan, 0)
+        self.assertEqual(self.cp_hall.days_since_scan, -1)
+        Checkpoint = self.env["safety.patrol.checkpoint"].with_user(self.user_officer_a)
+        ours = (self.cp_gate | self.cp_hall | self.cp_yard | self.cp_roof).ids
+        stale = Checkpoint.search([("id", "in", ours), ("last_scan_date", "<", T0)])
+        self.assertEqual(stale, self.cp_hall | self.cp_yard | self.cp_roof)
+        fresh = Checkpoint.search([("id", "in", ours), ("last_scan_date", ">=", T0)])
+        self.assertEqual(fresh, self.cp_gate)
+        never = Checkpoint.search([("id", "in", ours), ("last_scan_date", "=", False)])
+        self.assertEqual(never, stale)
 
     @freeze_time(T0 + timedelta(minutes=6))
     def test_idempotent_by_client_id(self):
