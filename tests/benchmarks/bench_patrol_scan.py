@@ -95,12 +95,14 @@ def login(base, db, user):
     return session
 
 
-def run_guard(base, db, item, mode, results, barrier):
+def run_guard(base, db, item, mode, results, barrier, pause=0.0, race=False):
     user = item["guard_login"] if mode == "ep" else item["admin_login"]
     session, twin = login(base, db, user), login(base, db, user)
     latencies, retries_ok, errors = [], 0, []
     barrier.wait()
     for index, (checkpoint_id, token) in enumerate(item["checkpoints"]):
+        if pause:
+            time.sleep(pause)  # the guard walks to the next checkpoint
         device_time = item["start"] + timedelta(minutes=1 + index)
         client_id = f"bench-{mode}-{item['ep_round']}-{index:04d}"  # unique per round
         if mode == "ep":
@@ -122,13 +124,13 @@ def run_guard(base, db, item, mode, results, barrier):
             }], "kwargs": {}}
         body = {"jsonrpc": "2.0", "method": "call", "id": index, "params": params}
         began = time.perf_counter()
-        if index % 25 == 12:
+        if race:
             # the phone resends before the first answer came back: both race on the server
             racer = threading.Thread(target=lambda: twin.post(url, json=body, timeout=60))
             racer.start()
         response = session.post(url, json=body, timeout=60).json()
         latencies.append(time.perf_counter() - began)
-        if index % 25 == 12:
+        if race:
             racer.join()
         if mode == "ep" and not (response.get("result") or {}).get("ok"):
             errors.append(response)
@@ -143,9 +145,10 @@ def run_guard(base, db, item, mode, results, barrier):
     results.append((latencies, retries_ok, errors))
 
 
-def phase(base, db, plan, mode):
+def phase(base, db, plan, mode, pause=0.0, race=False):
     results, barrier = [], threading.Barrier(len(plan) + 1)
-    threads = [threading.Thread(target=run_guard, args=(base, db, item, mode, results, barrier))
+    threads = [threading.Thread(target=run_guard,
+                                args=(base, db, item, mode, results, barrier, pause, race))
                for item in plan]
     for thread in threads:
         thread.start()
@@ -190,11 +193,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--guards", type=int, default=20)
     parser.add_argument("--scans", type=int, default=25)
+    parser.add_argument("--pause-ms", type=int, default=0,
+                        help="pause of each guard before each scan (0: back-to-back, saturating)")
     args = parser.parse_args()
     guards, scans = max(1, min(args.guards, 100)), max(1, min(args.scans, 200))
     run_tag = str(int(time.time()))
-    plans, school_id = setup(guards, scans, run_tag)
-    plan = plans[0]
+    plans, school_id = setup(guards, scans, run_tag, repeats=3)
+    plan, race_plan, plans = plans[0], plans[2], plans[:2]
     db = os.environ["SAFETY_BENCH_DB"]
     port = free_port()
     command = [os.environ["SAFETY_VENV_PYTHON"], os.path.abspath(__file__), "--serve",
@@ -228,8 +233,10 @@ def main():
         runs = {"ep": [], "kw": []}
         for repeat_plan in plans:  # alternate ep, kw, ep, kw: both see the same machine
             for mode in ("ep", "kw"):
-                runs[mode].append(phase(base, db, repeat_plan, mode))
+                runs[mode].append(phase(base, db, repeat_plan, mode, args.pause_ms / 1000))
         figures = {mode: merge(results) for mode, results in runs.items()}
+        # untimed: every request sent twice at once (a resend racing the original)
+        races = {mode: phase(base, db, race_plan, mode, race=True) for mode in ("ep", "kw")}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -243,27 +250,33 @@ def main():
                 "SELECT count(*), count(DISTINCT client_id) FROM safety_patrol_scan "
                 "WHERE company_id = %s AND client_id LIKE %s", [school_id, f"bench-{mode}-%"])
             counts[mode] = tuple(cr.fetchone())
-    expected = guards * scans * len(plans)
+    expected = guards * scans * (len(plans) + 1)
     ep, kw = figures["ep"], figures["kw"]
     print(f"== patrol scan: {guards} concurrent guards x {scans} scans x {len(plans)} alternating "
-          "runs per path, each request retried once, Odoo --workers=2, loopback")
+          f"runs per path, pause {args.pause_ms} ms, each request retried once, "
+          "Odoo --workers=2, loopback")
     for label, data in (("scan endpoint", ep), ("call_kw create", kw)):
         print(f"{label}: {data['requests']} requests in {data['wall']:.2f} s, "
               f"{data['throughput']:.1f} req/s, p50 {data['p50']:.1f} ms, p95 {data['p95']:.1f} ms, "
               f"errors {len(data['errors'])}")
     print(f"throughput ratio (endpoint / call_kw): {ep['throughput'] / kw['throughput']:.2f}x")
     print(f"p95 ratio (endpoint / call_kw): {ep['p95'] / kw['p95']:.2f}x")
-    print(f"retries: endpoint {ep['retries_ok']}/{expected} answered duplicate, "
-          f"call_kw {kw['retries_ok']}/{expected} refused by the unique constraint")
+    timed = guards * scans * len(plans)
+    print(f"retries: endpoint {ep['retries_ok']}/{timed} answered duplicate, "
+          f"call_kw {kw['retries_ok']}/{timed} refused by the unique constraint")
+    print(f"racing resends ({guards * scans} pairs per path, untimed): endpoint "
+          f"{len(races['ep']['errors'])} errors, call_kw {len(races['kw']['errors'])} errors "
+          "(the generic create answers the loser of a race with a constraint error)")
     for mode, label in (("ep", "endpoint"), ("kw", "call_kw")):
         rows, distinct = counts[mode]
-        print(f"rows {label}: {rows} stored, {distinct} distinct, expected {expected}: "
+        print(f"rows {label} (timed and racing runs): {rows} stored, {distinct} distinct, expected {expected}: "
               f"lost {expected - distinct}, duplicated {rows - distinct}")
     if ep["errors"]:
         print("first endpoint error:", ep["errors"][0])
     if kw["errors"]:
         print("first call_kw error:", kw["errors"][0])
-    ok = (counts["ep"] == (expected, expected) and ep["retries_ok"] == expected and not ep["errors"])
+    ok = (counts["ep"] == (expected, expected) and ep["retries_ok"] == timed and not ep["errors"]
+          and not races["ep"]["errors"])
     print("zero lost, zero duplicated:", "yes" if ok else "NO")
     return 0 if ok else 1
 
