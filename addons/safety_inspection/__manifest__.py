@@ -12,11 +12,11 @@
     "data": [
         "security/ir.model.access.csv",
         "security/safety_inspection_security.xml",
+        "security/safety_patrol_security.xml",
         "data/ir_sequence_data.xml",
+        "data/safety_patrol_data.xml",
         "views/safety_inspection_menus.xml",
         "views/safety_hazard_views.xml",
-        "security/safety_patrol_security.xml",
-        "data/safety_patrol_data.xml",
         "views/safety_patrol_checkpoint_views.xml",
         "views/safety_patrol_route_views.xml",
         "views/safety_patrol_schedule_views.xml",
