@@ -100,9 +100,10 @@ ensure_venv() {
     # Odoo itself is made importable with a .pth file: it is not a package on any index.
     echo "$ODOO_ROOT" > "$site/odoo-src.pth"
     # Runtime setuptools: gevent 22.10 (Odoo's websocket worker with --workers) asks
-    # pkg_resources for zope.interface, which only setuptools >= 78 finds under the
-    # normalised names new wheels install. Building old sdists still needs < 75 (below).
-    local runtime_setuptools='setuptools>=78,<81'
+    # pkg_resources for zope.interface, which only setuptools >= 75.8 finds under the
+    # normalised names new wheels install (80 and later warn on every import of it).
+    # Building old sdists still needs < 75 (below).
+    local runtime_setuptools='setuptools>=75.8.2,<80'
     want=$( (cat "$ODOO_ROOT/requirements.txt" "$PROJECT_DIR/requirements.txt"; echo "$runtime_setuptools") | sha256sum | cut -c1-16)
     stamp=$VENV/.safety-requirements
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

@@ -5,3 +5,9 @@ from . import safety_inspection
 from . import safety_inspection_line
 from . import safety_hazard_extension
 from . import tier_definition
+from . import safety_patrol_checkpoint
+from . import safety_patrol_route
+from . import safety_patrol_route_line
+from . import safety_patrol_schedule
+from . import safety_patrol_round
+from . import safety_patrol_scan

@@ -1,1 +1,2 @@
 from . import safety_hazard_ledger_xlsx
+from . import safety_patrol_report_xlsx

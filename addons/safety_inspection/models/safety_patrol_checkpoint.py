@@ -1,0 +1,212 @@
+import base64
+import hashlib
+import hmac
+import io
+import re
+import secrets
+
+import qrcode
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+TOKEN_PREFIX = "SP1"
+SECRET_PARAM = "safety_inspection.patrol_secret"
+TOKEN_RE = re.compile(r"^SP1\.([0-9a-f]{8})\.([1-9][0-9]{0,9})\.([1-9][0-9]{0,5})\.([A-Za-z0-9_-]{16})$")
+SUPERVISORS = "school_safety.group_school_safety_officer,school_safety.group_bureau_inspector"
+
+
+class SafetyPatrolCheckpoint(models.Model):
+    """A place a guard must visit, marked by a QR label carrying a signed token.
+
+    The token is ``SP1.<db>.<checkpoint id>.<version>.<signature>``: the signature is
+    an HMAC-SHA256 with a per-database secret, so a label cannot be forged, and the
+    version lets a defaced or peeled-off label be re-issued, invalidating the old one.
+    """
+
+    _name = "safety.patrol.checkpoint"
+    _description = "Patrol Checkpoint"
+    _inherit = ["mail.thread"]
+    _order = "company_id, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True, index="trigram")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", string="School", required=True, index=True,
+        default=lambda self: self.env.company,
+    )
+    place = fields.Char(help="Where the label hangs, e.g. 'north gate, left pillar'.")
+    latitude = fields.Float(digits=(10, 7))
+    longitude = fields.Float(digits=(10, 7))
+    radius = fields.Integer(
+        string="Radius (m)", default=50,
+        help="Scans farther than this from the position are flagged for review.",
+    )
+    key_area = fields.Boolean(
+        help="Key areas must be patrolled at least 5 times a day (GB/T 29315-2022)."
+    )
+    token_version = fields.Integer(default=1, readonly=True, copy=False, tracking=True)
+    qr_payload = fields.Char(
+        string="QR Code Content", compute="_compute_qr_payload", groups=SUPERVISORS
+    )
+    qr_image = fields.Binary(string="QR Code", compute="_compute_qr_payload", groups=SUPERVISORS)
+    last_scan_date = fields.Datetime(
+        string="Last Scan", compute="_compute_last_scan_date", search="_search_last_scan_date",
+        help="When a counted scan of this checkpoint was last taken (by the phone's time).",
+    )
+    days_since_scan = fields.Integer(compute="_compute_last_scan_date")
+    route_line_ids = fields.One2many("safety.patrol.route.line", "checkpoint_id", string="Route Stops")
+    plan_rounds_per_day = fields.Integer(
+        string="Planned Rounds per Day", compute="_compute_plan_rounds_per_day",
+        help="Fewest planned rounds passing here on any day that has patrols.",
+    )
+    plan_ok = fields.Boolean(
+        string="Plan Meets Standard", compute="_compute_plan_rounds_per_day",
+        help="False for a key area planned fewer than 5 times on some patrol day.",
+    )
+
+    _sql_constraints = [
+        ("radius_positive", "CHECK(radius > 0)", "The radius of a checkpoint must be positive."),
+    ]
+
+    @api.depends("token_version")
+    def _compute_qr_payload(self):
+        for checkpoint in self:
+            if not checkpoint.id:
+                checkpoint.qr_payload = checkpoint.qr_image = False
+                continue
+            checkpoint.qr_payload = checkpoint._patrol_token()
+            checkpoint.qr_image = base64.b64encode(self._patrol_qr_png(checkpoint.qr_payload))
+
+    def _compute_last_scan_date(self):
+        """Read from the scans rather than written on every scan: no hot row to lock."""
+        last = dict(self.env["safety.patrol.scan"].sudo()._read_group(
+            [("checkpoint_id", "in", self.ids), ("counted", "=", True)],
+            ["checkpoint_id"], ["device_time:max"],
+        ))
+        now = fields.Datetime.now()
+        for checkpoint in self:
+            checkpoint.last_scan_date = last.get(checkpoint)
+            checkpoint.days_since_scan = (
+                (now - checkpoint.last_scan_date).days if checkpoint.last_scan_date else -1
+            )
+
+    def _search_last_scan_date(self, operator, value):
+        """Checkpoints whose last counted scan matches; ``<`` and ``= False`` include the never scanned."""
+        if operator == "=" and not value:
+            scanned = self.env["safety.patrol.scan"].sudo()._search([("counted", "=", True)])
+            return [("id", "not in", scanned.subselect("checkpoint_id"))]
+        if operator not in ("<", "<=", ">", ">="):
+            raise NotImplementedError(operator)
+        value = fields.Datetime.to_datetime(value)
+        groups = self.env["safety.patrol.scan"].sudo()._read_group(
+            [("counted", "=", True)], ["checkpoint_id"], ["device_time:max"])
+        compare = {"<": lambda a: a < value, "<=": lambda a: a <= value,
+                   ">": lambda a: a > value, ">=": lambda a: a >= value}[operator]
+        matching = [checkpoint.id for checkpoint, last in groups if compare(last)]
+        if operator in ("<", "<="):
+            scanned = [checkpoint.id for checkpoint, _last in groups]
+            return ["|", ("id", "in", matching), ("id", "not in", scanned)]
+        return [("id", "in", matching)]
+
+    def _compute_plan_rounds_per_day(self):
+        minimum = int(self.env["ir.config_parameter"].sudo().get_param(
+            "safety_inspection.patrol_key_area_daily", 5))
+        lines = self.env["safety.patrol.route.line"].sudo().search([
+            ("checkpoint_id", "in", self.ids),
+            ("route_id.active", "=", True),
+        ])
+        schedules = self.env["safety.patrol.schedule"].sudo().search([
+            ("route_id", "in", lines.route_id.ids),
+        ])
+        per_checkpoint = {}
+        for line in lines:
+            per_day = [0] * 7
+            for schedule in schedules.filtered(lambda s, r=line.route_id: s.route_id == r):
+                count = len(schedule._parse_start_times())
+                for weekday in schedule._weekdays():
+                    per_day[weekday] += count
+            days = [n for n in per_day if n]
+            per_checkpoint[line.checkpoint_id.id] = min(days) if days else 0
+        for checkpoint in self:
+            checkpoint.plan_rounds_per_day = per_checkpoint.get(checkpoint.id, 0)
+            checkpoint.plan_ok = not checkpoint.key_area or checkpoint.plan_rounds_per_day >= minimum
+
+    # ------------------------------------------------------------------ tokens
+
+    @api.model
+    def _patrol_secret(self):
+        """The per-database signing key; only system administrators can read it."""
+        params = self.env["ir.config_parameter"].sudo()
+        secret = params.get_param(SECRET_PARAM)
+        if not secret:
+            secret = secrets.token_urlsafe(32)
+            params.set_param(SECRET_PARAM, secret)
+        return secret
+
+    @api.model
+    def _patrol_db_tag(self):
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return uuid.replace("-", "")[:8].lower().ljust(8, "0")
+
+    @api.model
+    def _patrol_sign(self, body):
+        digest = hmac.new(self._patrol_secret().encode(), body.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:12]).decode()
+
+    def _patrol_token(self, version=None):
+        self.ensure_one()
+        body = f"{TOKEN_PREFIX}.{self._patrol_db_tag()}.{self.id}.{version or self.token_version}"
+        return f"{body}.{self._patrol_sign(body)}"
+
+    @api.model
+    def _patrol_check_token(self, token):
+        """Return (checkpoint, error code); the checkpoint is read as superuser."""
+        if not isinstance(token, str):
+            return self.browse(), "token_malformed"
+        match = TOKEN_RE.match(token.strip())
+        if not match:
+            return self.browse(), "token_malformed"
+        db_tag, checkpoint_id, version, signature = match.groups()
+        body = token.strip().rsplit(".", 1)[0]
+        if db_tag != self._patrol_db_tag():
+            return self.browse(), "token_foreign_db"
+        if not hmac.compare_digest(self._patrol_sign(body), signature):
+            return self.browse(), "token_forged"
+        checkpoint = self.sudo().with_context(active_test=False).browse(int(checkpoint_id)).exists()
+        if not checkpoint or not checkpoint.active:
+            return self.browse(), "token_unknown_checkpoint"
+        if int(version) != checkpoint.token_version:
+            return checkpoint, "token_reissued"
+        return checkpoint, None
+
+    @api.model
+    def _patrol_qr_png(self, payload):
+        qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
+        qr.add_data(payload)
+        qr.make(fit=True)
+        buffer = io.BytesIO()
+        qr.make_image().save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_reissue_code(self):
+        """A label was peeled off or defaced: print a new one, the old code stops working."""
+        if not self.env.user.has_group("school_safety.group_school_safety_officer") \
+                and not self.env.user.has_group("school_safety.group_bureau_manager"):
+            raise AccessError(self.env._("Only safety officers can re-issue checkpoint codes."))
+        self.check_access("write")
+        for checkpoint in self:
+            old = checkpoint.token_version
+            checkpoint.token_version = old + 1
+            checkpoint.message_post(body=self.env._(
+                "QR code re-issued by %(user)s: version %(old)s no longer accepted, "
+                "version %(new)s printed.",
+                user=self.env.user.name, old=old, new=old + 1,
+            ))
+        return True
+
+    def action_print_labels(self):
+        return self.env.ref("safety_inspection.safety_patrol_checkpoint_label_report").report_action(self)

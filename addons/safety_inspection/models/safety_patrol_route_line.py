@@ -1,0 +1,45 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SafetyPatrolRouteLine(models.Model):
+    """One stop of a route, with its order rule and time window from the round's start."""
+
+    _name = "safety.patrol.route.line"
+    _description = "Patrol Route Stop"
+    _order = "route_id, sequence, id"
+    _check_company_auto = True
+
+    route_id = fields.Many2one("safety.patrol.route", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="route_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    checkpoint_id = fields.Many2one(
+        "safety.patrol.checkpoint", required=True, ondelete="restrict", index=True,
+        check_company=True,
+    )
+    order_mode = fields.Selection(
+        [("required", "In Order"), ("free", "Any Order")], string="Order",
+        required=True, default="free",
+        help="In Order: every earlier in-order stop must be scanned before this one.",
+    )
+    min_minutes = fields.Integer(
+        string="Earliest (min)", help="Minutes after the round's start; 0 for no limit."
+    )
+    max_minutes = fields.Integer(
+        string="Latest (min)", help="Minutes after the round's start; 0 for no limit."
+    )
+
+    _sql_constraints = [
+        ("minutes_positive", "CHECK(min_minutes >= 0 AND max_minutes >= 0)",
+         "Route stop times cannot be negative."),
+    ]
+
+    @api.constrains("min_minutes", "max_minutes")
+    def _check_minutes(self):
+        for line in self:
+            if line.max_minutes and line.min_minutes > line.max_minutes:
+                raise ValidationError(self.env._(
+                    "Stop %(stop)s: the earliest time (%(min)s min) is after the latest "
+                    "(%(max)s min).",
+                    stop=line.checkpoint_id.name, min=line.min_minutes, max=line.max_minutes,
+                ))
