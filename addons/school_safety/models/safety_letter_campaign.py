@@ -2,7 +2,7 @@ import logging
 import uuid
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -119,6 +119,7 @@ class SafetyLetterCampaign(models.Model):
         writes anything, with the list of every gap found.
         """
         self.ensure_one()
+        self.check_access("write")
         schools = self.env["res.company"].sudo().search(
             [("safety_bureau_id", "=", self.bureau_id.id), ("safety_is_school", "=", True)]
         )
@@ -178,7 +179,7 @@ class SafetyLetterCampaign(models.Model):
         """
         campaigns = self.search([("state", "=", "running")])
         for campaign in campaigns:
-            campaign._safety_process_lines(commit=True)
+            campaign._safety_process_lines(commit=not modules.module.current_test)
 
     def _safety_process_lines(self, commit=False):
         self.ensure_one()
@@ -433,8 +434,8 @@ class SafetyLetterCampaign(models.Model):
         cr = self.env.cr
         cr.execute(SQL(
             "SELECT party_key, id FROM safety_letter WHERE campaign_id = %s AND company_id = %s "
-            "AND party_key LIKE 'e%%'",
-            self.id, school.id,
+            "AND party_key LIKE %s",
+            self.id, school.id, "e%",
         ))
         letter_by_key = dict(cr.fetchall())
         new_ids = []
@@ -590,10 +591,12 @@ class SafetyLetterCampaign(models.Model):
                 ("reminder_date", "=", False),
             ], limit=5000)
             for letter in due:
-                user = letter._safety_sign_activity_user()
-                if user and not letter.activity_ids:
-                    letter._safety_schedule_sign_activities()
-                elif letter.party_b_partner_id.email and template and not letter.party_b_employee_id.user_id:
+                # internal signers get an activity; others an email with their link,
+                # or, without email, the other party gets the activity to chase them
+                if letter.party_b_employee_id.user_id or not (letter.party_b_partner_id.email and template):
+                    if not letter.activity_ids:
+                        letter._safety_schedule_sign_activities()
+                else:
                     template.send_mail(letter.id)
             due.with_context(safety_letter_internal=True).write({"reminder_date": now})
             late = Letter.search([
