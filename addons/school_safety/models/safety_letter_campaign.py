@@ -22,6 +22,7 @@ POSITION_LEVEL = {
 # Campaigns expecting at most this many letters run at once; larger ones in the background.
 SYNC_LIMIT = 5000
 INSERT_BATCH = 20000
+ISSUE_BATCH = 10000
 
 # Columns written by the bulk insert, with their PostgreSQL array types.
 INSERT_COLUMNS = (
@@ -159,7 +160,9 @@ class SafetyLetterCampaign(models.Model):
         self.env.cr.execute(
             SQL("SELECT id FROM safety_letter WHERE campaign_id = %s AND state = 'draft'", self.id)
         )
-        self._safety_issue([row[0] for row in self.env.cr.fetchall()])
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        for start in range(0, len(ids), ISSUE_BATCH):
+            self._safety_issue(ids[start:start + ISSUE_BATCH])
         return True
 
     def action_view_letters(self):
