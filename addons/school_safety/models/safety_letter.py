@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 from .safety_letter_template import LETTER_LEVELS
 
@@ -123,6 +124,12 @@ class SafetyLetter(models.Model):
         ("uuid_unique", "unique(verification_uuid)", "The verification code must be unique."),
     ]
 
+    def init(self):
+        # the campaign reads and counts letters per (campaign, school)
+        create_index(
+            self.env.cr, "safety_letter_campaign_company_index", self._table, ["campaign_id", "company_id"]
+        )
+
     def _compute_access_url(self):
         super()._compute_access_url()
         for letter in self:
@@ -234,6 +241,8 @@ class SafetyLetter(models.Model):
         letter = self.sudo()
         if letter.state == "draft":
             raise UserError(self.env._("This letter is not issued yet and cannot be signed."))
+        if letter.state == "superseded":
+            raise UserError(self.env._("This letter was superseded and can no longer be signed."))
         if letter.state != "issued" or letter[f"party_{side}_signed_on"]:
             raise UserError(self.env._("This letter is already signed."))
         if not signature:

@@ -127,8 +127,12 @@ class SafetyLetterCampaign(models.Model):
         if not schools:
             raise UserError(self.env._("%(bureau)s supervises no school.", bureau=self.bureau_id.name))
         gaps = self._safety_campaign_gaps()
+        complete = set()
         for school in schools:
-            gaps += self._safety_plan_school(school)[0]
+            school_gaps, rows = self._safety_plan_school(school)
+            gaps += school_gaps
+            if not school_gaps and not rows:
+                complete.add(school.id)
         if gaps:
             raise UserError(
                 self.env._(
@@ -144,8 +148,15 @@ class SafetyLetterCampaign(models.Model):
             for school in schools
             if school not in existing
         ])
-        for line in self.line_ids.filtered(lambda l: l.company_id in existing):
-            line.write({"state": "pending", "letter_expected": expected.get(line.company_id.id, 0)})
+        counts = self._safety_letter_counts()
+        for line in self.line_ids:
+            if line.company_id in existing:
+                line.letter_expected = expected.get(line.company_id.id, 0)
+            # a school whose chain is complete has nothing to do (re-runs take seconds)
+            line.write({
+                "state": "done" if line.company_id.id in complete else "pending",
+                "letter_count": counts.get(line.company_id.id, 0),
+            })
         self.state = "running"
         if sum(expected.values()) <= SYNC_LIMIT or self.env.context.get("safety_letter_sync"):
             self._safety_process_lines()
@@ -225,6 +236,14 @@ class SafetyLetterCampaign(models.Model):
             [("level", "=", level), ("lang", "=", self.lang)], order="version desc", limit=1
         )
 
+    def _safety_letter_counts(self):
+        self.env["safety.letter"].flush_model(["campaign_id", "company_id"])
+        self.env.cr.execute(SQL(
+            "SELECT company_id, count(*) FROM safety_letter WHERE campaign_id = %s GROUP BY company_id",
+            self.id,
+        ))
+        return dict(self.env.cr.fetchall())
+
     @api.model
     def _safety_expected_counts(self, schools):
         cr = self.env.cr
@@ -257,9 +276,8 @@ class SafetyLetterCampaign(models.Model):
         ))
         employees = {row[0]: row for row in cr.fetchall()}
         cr.execute(SQL(
-            """SELECT s.id, s.name, s.class_name, s.class_teacher_id, s.guardian_id, p.name
-                 FROM safety_student s JOIN res_partner p ON p.id = s.guardian_id
-                WHERE s.company_id = %s AND s.active""",
+            """SELECT id, name, class_name, class_teacher_id, guardian_id
+                 FROM safety_student WHERE company_id = %s AND active""",
             school.id,
         ))
         students = cr.fetchall()
@@ -368,9 +386,6 @@ class SafetyLetterCampaign(models.Model):
         return [], self._safety_rows(school, employees, students, existing, depth)
 
     def _safety_rows(self, school, employees, students, existing, depth):
-        templates = {}
-        for level in list(POSITION_LEVEL.values()) + ["bureau_principal", "class_teacher_guardian"]:
-            templates[level] = self._safety_template(level).id
         rows = []
         signatory = self.bureau_signatory_id
         for emp_id in sorted(employees, key=lambda e: depth.get(e, 0)):
@@ -398,10 +413,17 @@ class SafetyLetterCampaign(models.Model):
                 "student_id": None,
                 "name": f"{self.year} {party_a_name} — {name}",
             })
-        for student_id, student_name, _class, teacher_id, guardian_id, guardian_name in students:
+        missing = [s for s in students if ("class_teacher_guardian", f"s{s[0]}") not in existing]
+        guardian_names = {}
+        if missing:
+            self.env["res.partner"].flush_model(["name"])
+            self.env.cr.execute(SQL(
+                "SELECT id, name FROM res_partner WHERE id = ANY(%s)", list({s[4] for s in missing})
+            ))
+            guardian_names = dict(self.env.cr.fetchall())
+        for student_id, student_name, _class, teacher_id, guardian_id in missing:
             key = f"s{student_id}"
-            if ("class_teacher_guardian", key) in existing:
-                continue
+            guardian_name = guardian_names.get(guardian_id)
             teacher_name = employees[teacher_id][1]
             rows.append({
                 "depth": depth.get(teacher_id, 0) + 1,
@@ -416,7 +438,10 @@ class SafetyLetterCampaign(models.Model):
                 "student_id": student_id,
                 "name": f"{self.year} {teacher_name} — {guardian_name} ({student_name})",
             })
+        templates = {}
         for row in rows:
+            if row["level"] not in templates:
+                templates[row["level"]] = self._safety_template(row["level"]).id
             row["template_id"] = templates[row["level"]]
         return rows
 

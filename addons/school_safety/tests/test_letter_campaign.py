@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged, users
 
-from .common_letter import SafetyLetterCase
+from .common_letter import SIGNATURE, SafetyLetterCase
 
 
 @tagged("post_install", "-at_install")
@@ -137,6 +137,9 @@ class TestLetterCampaign(SafetyLetterCase):
         letter = self._letter(self.employee_guard_a)
         self.employee_guard_a.action_archive()
         self.assertEqual(letter.state, "superseded")
+        with self.assertRaises(UserError):
+            letter.with_user(self.user_guard_a).action_sign(SIGNATURE)
+        self.assertFalse(letter.party_b_signed_on)
         self.assertEqual(letter.progress, "superseded")
         self.student_2.action_archive()
         self.assertEqual(self._letter(student=self.student_2).state, "superseded")
