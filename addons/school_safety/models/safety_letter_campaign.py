@@ -129,7 +129,7 @@ class SafetyLetterCampaign(models.Model):
         gaps = self._safety_campaign_gaps()
         complete = set()
         for school in schools:
-            school_gaps, rows = self._safety_plan_school(school)
+            school_gaps, rows = self._safety_plan_school(school, build_rows=False)
             gaps += school_gaps
             if not school_gaps and not rows:
                 complete.add(school.id)
@@ -290,7 +290,7 @@ class SafetyLetterCampaign(models.Model):
             existing = {(level, key): letter_id for level, key, letter_id in cr.fetchall()}
         return employees, students, existing
 
-    def _safety_plan_school(self, school):
+    def _safety_plan_school(self, school, build_rows=True):
         """(gaps, letters) of one school: letters as rows ordered so parents come first.
 
         Each planned letter is a dict; ``parent_key`` names the party key of the letter above.
@@ -383,6 +383,15 @@ class SafetyLetterCampaign(models.Model):
             )
         if gaps:
             return gaps, []
+        if not build_rows:
+            # only whether anything is missing: a cheap check for the whole bureau
+            principal_key = ("bureau_principal", f"e{principal_id}")
+            missing = principal_key not in existing or any(
+                (POSITION_LEVEL.get(row[3]), f"e{emp_id}") not in existing
+                for emp_id, row in employees.items()
+                if emp_id != principal_id
+            ) or any(("class_teacher_guardian", f"s{row[0]}") not in existing for row in students)
+            return [], [True] if missing else []
         return [], self._safety_rows(school, employees, students, existing, depth)
 
     def _safety_rows(self, school, employees, students, existing, depth):
