@@ -21,7 +21,7 @@ class SafetyLetterPortal(http.Controller):
     def safety_letter_page(self, letter_id, access_token=None, **kw):
         letter, side = self._safety_letter_for_token(letter_id, access_token)
         if not letter:
-            return request.not_found()
+            raise request.not_found()
         return request.render(
             "school_safety.safety_letter_portal_page",
             {
@@ -58,7 +58,7 @@ class SafetyLetterPortal(http.Controller):
             [("verification_uuid", "=", code)], limit=1
         ) if len(code) == 36 else None
         if not letter or not letter._safety_verify():
-            return request.not_found()
+            raise request.not_found()
         return request.render(
             "school_safety.safety_letter_verify_page",
             {"signed_date": letter.signed_date, "signed_hash": letter.signed_hash},
