@@ -16,6 +16,15 @@
         "views/school_safety_menus.xml",
         "views/res_company_views.xml",
         "views/hr_employee_views.xml",
+        "data/safety_letter_template_data.xml",
+        "data/safety_letter_data.xml",
+        "views/safety_student_views.xml",
+        "views/safety_letter_template_views.xml",
+        "views/safety_letter_campaign_views.xml",
+        "views/safety_letter_views.xml",
+        "views/safety_letter_portal_templates.xml",
+        "report/safety_letter_reports.xml",
+        "wizard/safety_letter_sign_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -24,5 +33,11 @@
     },
     "demo": [
         "demo/school_safety_demo.xml",
+        "demo/safety_student_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "school_safety/static/tests/tours/**/*",
+        ],
+    },
 }

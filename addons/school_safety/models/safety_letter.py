@@ -1,0 +1,366 @@
+import base64
+import binascii
+import hashlib
+import json
+import uuid
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
+
+from .safety_letter_template import LETTER_LEVELS
+
+SIGNATURE_FIELDS = tuple(
+    f"party_{side}_{name}"
+    for side in ("a", "b")
+    for name in ("signature", "signed_by", "signed_on", "signed_ip")
+)
+# Nothing of this changes once a letter is signed; "content" not once it is issued.
+LOCKED_FIELDS = frozenset(
+    SIGNATURE_FIELDS
+    + (
+        "content",
+        "signed_hash",
+        "template_id",
+        "level",
+        "campaign_id",
+        "company_id",
+        "year",
+        "party_a_employee_id",
+        "party_a_name",
+        "party_b_employee_id",
+        "party_b_partner_id",
+        "party_b_name",
+        "student_id",
+        "verification_uuid",
+        "issue_date",
+    )
+)
+
+STATES = [
+    ("draft", "Draft"),
+    ("issued", "Issued"),
+    ("signed", "Signed"),
+    ("superseded", "Superseded"),
+]
+PROGRESS = [
+    ("draft", "Not Issued"),
+    ("pending", "Pending"),
+    ("overdue", "Overdue"),
+    ("signed", "Signed"),
+    ("superseded", "Superseded"),
+]
+
+
+class SafetyLetter(models.Model):
+    _name = "safety.letter"
+    _description = "Safety Responsibility Letter"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "year desc, company_id, level, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True)
+    campaign_id = fields.Many2one(
+        "safety.letter.campaign", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    year = fields.Integer(required=True, readonly=True, index=True, aggregator=False)
+    company_id = fields.Many2one(
+        "res.company", string="School", required=True, readonly=True, index=True
+    )
+    level = fields.Selection(LETTER_LEVELS, required=True, readonly=True, index=True)
+    template_id = fields.Many2one("safety.letter.template", required=True, readonly=True)
+    parent_id = fields.Many2one(
+        "safety.letter", string="Letter Above", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    child_ids = fields.One2many("safety.letter", "parent_id", string="Letters Below")
+    party_key = fields.Char(required=True, readonly=True, help="Technical: who party B is.")
+    party_a_employee_id = fields.Many2one("hr.employee", string="Party A", readonly=True, index=True)
+    party_a_name = fields.Char(string="Party A Name", readonly=True)
+    party_b_employee_id = fields.Many2one(
+        "hr.employee", string="Party B Employee", readonly=True, index="btree_not_null"
+    )
+    party_b_partner_id = fields.Many2one(
+        "res.partner", string="Party B Contact", readonly=True, index="btree_not_null"
+    )
+    party_b_name = fields.Char(string="Party B Name", readonly=True)
+    student_id = fields.Many2one("safety.student", readonly=True, index="btree_not_null")
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True)
+    progress = fields.Selection(
+        PROGRESS, default="draft", required=True, readonly=True, index=True,
+        help="Signing status for the progress reports; overdue once the deadline has passed.",
+    )
+    content = fields.Html(readonly=True, sanitize=False, help="Text frozen when the letter is issued.")
+    issue_date = fields.Datetime(readonly=True)
+    deadline = fields.Date(readonly=True)
+    access_token_expiry = fields.Datetime(readonly=True, groups="base.group_system")
+    party_a_access_token = fields.Char(copy=False, readonly=True, groups="base.group_system")
+    reminder_date = fields.Datetime(readonly=True)
+    escalation_date = fields.Datetime(readonly=True)
+    superseded_date = fields.Datetime(readonly=True)
+    party_a_signature = fields.Binary(attachment=True, readonly=True, copy=False)
+    party_a_signed_by = fields.Char(readonly=True, copy=False)
+    party_a_signed_on = fields.Datetime(readonly=True, copy=False)
+    party_a_signed_ip = fields.Char(string="Party A IP", readonly=True, copy=False)
+    party_b_signature = fields.Binary(attachment=True, readonly=True, copy=False)
+    party_b_signed_by = fields.Char(readonly=True, copy=False)
+    party_b_signed_on = fields.Datetime(readonly=True, copy=False)
+    party_b_signed_ip = fields.Char(string="Party B IP", readonly=True, copy=False)
+    signed_date = fields.Datetime(readonly=True, copy=False)
+    signed_hash = fields.Char(string="SHA-256", readonly=True, copy=False)
+    verification_uuid = fields.Char(
+        required=True, readonly=True, copy=False, index=True, default=lambda self: str(uuid.uuid4())
+    )
+    verification_url = fields.Char(compute="_compute_verification_url")
+    can_sign_a = fields.Boolean(compute="_compute_can_sign")
+    can_sign_b = fields.Boolean(compute="_compute_can_sign")
+
+    _sql_constraints = [
+        (
+            "party_unique",
+            "unique(campaign_id, level, party_key)",
+            "A person signs only one letter per level in a campaign.",
+        ),
+        ("uuid_unique", "unique(verification_uuid)", "The verification code must be unique."),
+    ]
+
+    def init(self):
+        # the campaign reads and counts letters per (campaign, school)
+        create_index(
+            self.env.cr, "safety_letter_campaign_company_index", self._table, ["campaign_id", "company_id"]
+        )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for letter in self:
+            letter.access_url = f"/my/safety/letters/{letter.id}"
+
+    def _compute_verification_url(self):
+        base = self.get_base_url() if self else ""
+        for letter in self:
+            letter.verification_url = f"{base}/safety/letter/verify/{letter.verification_uuid}"
+
+    @api.depends_context("uid")
+    @api.depends("state", "party_a_signed_on", "party_b_signed_on")
+    def _compute_can_sign(self):
+        user = self.env.user
+        for letter in self:
+            issued = letter.state == "issued"
+            letter.can_sign_a = issued and not letter.party_a_signed_on and (
+                letter.sudo().party_a_employee_id.user_id == user
+            )
+            letter.can_sign_b = issued and not letter.party_b_signed_on and (
+                letter.sudo().party_b_employee_id.user_id == user
+            )
+
+    # ------------------------------------------------------------------ CRUD
+
+    def write(self, vals):
+        touched = set(vals) & LOCKED_FIELDS
+        if touched and not self.env.context.get("safety_letter_internal"):
+            if set(vals) & set(SIGNATURE_FIELDS) and not self.env.context.get("safety_letter_signing"):
+                raise UserError(self.env._("Signatures are only given with the Sign action."))
+            if self.filtered(lambda l: l.state in ("signed", "superseded") and l.signed_hash):
+                raise UserError(
+                    self.env._("A signed letter is locked: its text and signatures cannot change.")
+                )
+            if touched - set(SIGNATURE_FIELDS) and self.filtered(lambda l: l.state != "draft"):
+                raise UserError(
+                    self.env._("The text of an issued letter is frozen and cannot change.")
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_issued(self):
+        if self.filtered(lambda l: l.state != "draft"):
+            raise UserError(
+                self.env._("Issued and signed letters are kept; supersede them instead of deleting.")
+            )
+
+    # --------------------------------------------------------------- actions
+
+    def action_issue(self):
+        """Freeze the text of draft letters and open them for signing."""
+        drafts = self.filtered(lambda l: l.state == "draft")
+        if self - drafts:
+            raise UserError(self.env._("Only draft letters can be issued."))
+        for campaign in drafts.campaign_id:
+            campaign._safety_issue(drafts.filtered(lambda l, c=campaign: l.campaign_id == c).ids)
+        return True
+
+    def action_supersede(self):
+        """The party left: the letter no longer binds anyone, but is kept (and stays locked)."""
+        letters = self.filtered(lambda l: l.state != "superseded")
+        letters.activity_unlink(["school_safety.mail_activity_type_safety_letter_sign"])
+        letters.with_context(safety_letter_internal=True).write(
+            {"state": "superseded", "progress": "superseded", "superseded_date": fields.Datetime.now()}
+        )
+        return True
+
+    def action_sign(self, signature, name=None):
+        """Sign as the current user in the backend; the user must be a party."""
+        self.ensure_one()
+        user = self.env.user
+        letter = self.sudo()
+        if letter.party_a_employee_id.user_id == user and not letter.party_a_signed_on:
+            side = "a"
+        elif letter.party_b_employee_id.user_id == user and not letter.party_b_signed_on:
+            side = "b"
+        elif user in (letter.party_a_employee_id.user_id | letter.party_b_employee_id.user_id):
+            side = "a" if letter.party_a_employee_id.user_id == user else "b"
+        else:
+            raise UserError(
+                self.env._("You are not a party to this letter and cannot sign it for someone else.")
+            )
+        ip = self.env.context.get("safety_signer_ip")
+        return self._safety_sign(side, signature, name or user.name, ip)
+
+    def action_open_sign_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Sign the Letter"),
+            "res_model": "safety.letter.sign.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_letter_id": self.id},
+        }
+
+    def action_preview_portal(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.get_portal_url(), "target": "new"}
+
+    # -------------------------------------------------------- business logic
+
+    def _safety_sign(self, side, signature, name, ip):
+        """Record one party's signature; lock and hash the letter after the second one.
+
+        Callers have checked who signs; here only the letter's state and the data.
+        """
+        self.ensure_one()
+        letter = self.sudo()
+        if letter.state == "draft":
+            raise UserError(self.env._("This letter is not issued yet and cannot be signed."))
+        if letter.state == "superseded":
+            raise UserError(self.env._("This letter was superseded and can no longer be signed."))
+        if letter.state != "issued" or letter[f"party_{side}_signed_on"]:
+            raise UserError(self.env._("This letter is already signed."))
+        if not signature:
+            raise UserError(self.env._("The signature is empty: please sign before confirming."))
+        if not (name or "").strip():
+            raise UserError(self.env._("Please give the name of the person signing."))
+        try:
+            raw = base64.b64decode(signature, validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            raw = b""
+        if not raw.startswith(b"\x89PNG") and not raw.startswith(b"\xff\xd8"):
+            raise UserError(self.env._("The signature is not a valid image."))
+        now = fields.Datetime.now()
+        letter.with_context(safety_letter_signing=True).write({
+            f"party_{side}_signature": signature,
+            f"party_{side}_signed_by": name.strip(),
+            f"party_{side}_signed_on": now,
+            f"party_{side}_signed_ip": ip or "",
+        })
+        signer_user = letter[f"party_{side}_employee_id"].user_id
+        if signer_user:
+            letter.activity_feedback(
+                ["school_safety.mail_activity_type_safety_letter_sign"], user_id=signer_user.id
+            )
+        letter.message_post(
+            body=self.env._("Signed by %(name)s.", name=name.strip()),
+            subtype_xmlid="mail.mt_note",
+        )
+        if letter.party_a_signed_on and letter.party_b_signed_on:
+            letter._safety_lock()
+        return True
+
+    def _safety_lock(self):
+        for letter in self:
+            digest = letter._safety_compute_hash()
+            letter.with_context(safety_letter_internal=True).write({
+                "state": "signed",
+                "progress": "signed",
+                "signed_date": max(letter.party_a_signed_on, letter.party_b_signed_on),
+                "signed_hash": digest,
+            })
+            letter.activity_unlink(["school_safety.mail_activity_type_safety_letter_sign"])
+
+    def _safety_canonical(self):
+        """Canonical serialisation of the content and both signatures, the hash input."""
+        self.ensure_one()
+        letter = self.sudo()
+
+        def side(s):
+            image = letter[f"party_{s}_signature"] or b""
+            signed_on = letter[f"party_{s}_signed_on"]
+            return {
+                "name": letter[f"party_{s}_signed_by"] or "",
+                "time": signed_on.isoformat() if signed_on else "",
+                "ip": letter[f"party_{s}_signed_ip"] or "",
+                "image_sha256": hashlib.sha256(base64.b64decode(image)).hexdigest(),
+            }
+
+        return json.dumps(
+            {
+                "letter": letter.verification_uuid,
+                "content": str(letter.content or ""),
+                "party_a": side("a"),
+                "party_b": side("b"),
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def _safety_compute_hash(self):
+        return hashlib.sha256(self._safety_canonical().encode()).hexdigest()
+
+    def _safety_verify(self):
+        """True when the letter is signed and its stored hash still matches its data."""
+        self.ensure_one()
+        letter = self.sudo()
+        return bool(
+            letter.state in ("signed", "superseded")
+            and letter.signed_hash
+            and letter.signed_hash == letter._safety_compute_hash()
+        )
+
+    def _safety_check_token(self, token):
+        """Which party a portal token signs for ('a' or 'b'), or None when wrong/expired."""
+        self.ensure_one()
+        from odoo.tools import consteq
+
+        letter = self.sudo()
+        if not token or letter.state == "draft":
+            return None
+        if letter.access_token_expiry and letter.access_token_expiry < fields.Datetime.now():
+            return None
+        if letter.access_token and consteq(letter.access_token, token):
+            return "b"
+        if letter.party_a_access_token and consteq(letter.party_a_access_token, token):
+            return "a"
+        return None
+
+    def _safety_portal_url(self, side="b"):
+        self.ensure_one()
+        letter = self.sudo()
+        token = letter.access_token if side == "b" else letter.party_a_access_token
+        return f"{letter.get_base_url()}{letter.access_url}?access_token={token}"
+
+    def _safety_sign_activity_user(self):
+        """Who gets the signing activity: party B's user, else the party A's user."""
+        self.ensure_one()
+        letter = self.sudo()
+        return letter.party_b_employee_id.user_id or letter.party_a_employee_id.user_id
+
+    def _safety_schedule_sign_activities(self):
+        for letter in self:
+            user = letter._safety_sign_activity_user()
+            if user:
+                letter.sudo().activity_schedule(
+                    "school_safety.mail_activity_type_safety_letter_sign",
+                    date_deadline=letter.deadline or fields.Date.today() + timedelta(days=14),
+                    user_id=user.id,
+                    note=self.env._("Please sign the safety responsibility letter %(name)s.", name=letter.name),
+                )

@@ -1,0 +1,31 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class SafetyLetterCampaignLine(models.Model):
+    _name = "safety.letter.campaign.line"
+    _description = "School of a Letter Campaign"
+    _order = "campaign_id, id"
+
+    campaign_id = fields.Many2one(
+        "safety.letter.campaign", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", string="School", required=True, index=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Done")], default="pending", required=True, readonly=True
+    )
+    letter_count = fields.Integer(string="Letters Done", readonly=True)
+    letter_expected = fields.Integer(string="Letters Expected", readonly=True)
+
+    _sql_constraints = [
+        ("school_unique", "unique(campaign_id, company_id)", "A school is only once in a campaign."),
+    ]
+
+    def _safety_count_letters(self):
+        self.ensure_one()
+        self.env["safety.letter"].flush_model(["campaign_id", "company_id"])
+        self.env.cr.execute(SQL(
+            "SELECT count(*) FROM safety_letter WHERE campaign_id = %s AND company_id = %s",
+            self.campaign_id.id, self.company_id.id,
+        ))
+        return self.env.cr.fetchone()[0]

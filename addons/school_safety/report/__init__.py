@@ -1,0 +1,1 @@
+from . import safety_letter_xlsx

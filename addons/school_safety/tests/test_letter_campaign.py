@@ -1,0 +1,239 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged, users
+
+from .common_letter import SIGNATURE, SafetyLetterCase
+
+
+@tagged("post_install", "-at_install")
+class TestLetterCampaign(SafetyLetterCase):
+    def _levels(self, letters):
+        counts = {}
+        for letter in letters:
+            counts[letter.level] = counts.get(letter.level, 0) + 1
+        return counts
+
+    @users("t_manager")
+    def test_chain_generation(self):
+        campaign = self.campaign.with_env(self.env)
+        campaign.action_generate()
+        letters = self.env["safety.letter"].search([("campaign_id", "=", campaign.id)])
+        self.assertEqual(
+            self._levels(letters.filtered(lambda l: l.company_id == self.school_a)),
+            {
+                "bureau_principal": 1,
+                "principal_deputy": 1,
+                "deputy_middle": 1,
+                "middle_staff": 3,
+                "class_teacher_guardian": 2,
+            },
+        )
+        self.assertEqual(
+            self._levels(letters.filtered(lambda l: l.company_id == self.school_b)),
+            {"bureau_principal": 1, "middle_staff": 1},
+        )
+        self.assertEqual(campaign.state, "done")
+        self.assertEqual(campaign.school_done_count, 2)
+        self.assertEqual(campaign.letter_count, 10)
+        # the chain is a tree from the bureau down
+        principal = self._letter(self.employee_principal_a)
+        self.assertFalse(principal.parent_id)
+        self.assertEqual(principal.party_a_employee_id, self.employee_bureau)
+        deputy = self._letter(self.employee_officer_a)
+        head = self._letter(self.employee_head_a)
+        cook = self._letter(self.employee_logistics_a)
+        teacher = self._letter(self.employee_staff_a)
+        guardian = self._letter(student=self.student_1)
+        self.assertEqual(deputy.parent_id, principal)
+        self.assertEqual(head.parent_id, deputy)
+        self.assertEqual(cook.parent_id, head)
+        self.assertEqual(teacher.parent_id, principal)
+        self.assertEqual(guardian.parent_id, teacher)
+        self.assertEqual(guardian.party_a_employee_id, self.employee_staff_a)
+        self.assertEqual(guardian.party_b_partner_id, self.guardian_1)
+        self.assertEqual(head.party_a_employee_id, self.employee_officer_a)
+        # issued at once: text frozen with the parties' names, links ready
+        self.assertTrue(all(l.state == "issued" and l.progress == "pending" for l in letters))
+        self.assertIn("Guardian One", guardian.content)
+        self.assertIn("Student One", guardian.content)
+        self.assertIn(self.school_a.name, guardian.content)
+        self.assertNotIn("{{", guardian.content)
+        self.assertTrue(guardian.sudo().access_token)
+
+    def test_idempotent_rerun(self):
+        self.campaign.action_generate()
+        letters = self._letter()
+        contents = {l.id: l.content for l in letters}
+        self.campaign.action_generate()
+        again = self._letter()
+        self.assertEqual(again, letters)
+        self.assertEqual({l.id: l.content for l in again}, contents)
+        self.assertEqual(len(self.campaign.line_ids), 2)
+
+    def test_rerun_completes_missing(self):
+        self.campaign.with_context(safety_letter_sync=True).action_generate()
+        # a letter lost in an interrupted run comes back, nothing else changes
+        cook = self._letter(self.employee_logistics_a)
+        before = self._letter() - cook
+        cook.with_context(safety_letter_internal=True).write({"state": "draft"})
+        cook.unlink()
+        self.campaign.action_generate()
+        after = self._letter()
+        self.assertEqual(len(after), len(before) + 1)
+        self.assertTrue(before <= after)
+        self.assertEqual(self._letter(self.employee_logistics_a).parent_id, self._letter(self.employee_head_a))
+
+    def test_background_resume(self):
+        """A pending school (interrupted run) is finished by the background job."""
+        self.campaign.action_generate()
+        line_b = self.campaign.line_ids.filtered(lambda l: l.company_id == self.school_b)
+        self._letter().filtered(lambda l: l.company_id == self.school_b).with_context(
+            safety_letter_internal=True
+        ).write({"state": "draft"})
+        self._letter().filtered(lambda l: l.company_id == self.school_b).unlink()
+        line_b.write({"state": "pending", "letter_count": 0})
+        self.campaign.state = "running"
+        count_a = len(self._letter().filtered(lambda l: l.company_id == self.school_a))
+        self.env["safety.letter.campaign"]._cron_generate()
+        self.assertEqual(line_b.state, "done")
+        self.assertEqual(line_b.letter_count, 2)
+        self.assertEqual(self.campaign.state, "done")
+        self.assertEqual(len(self._letter().filtered(lambda l: l.company_id == self.school_a)), count_a)
+
+    def test_midyear_joiner(self):
+        self.campaign.action_generate()
+        joiner_user = self._new_user("t_joiner", "group_school_staff", self.school_a)
+        joiner = self.env["hr.employee"].create({
+            "name": "New Teacher",
+            "company_id": self.school_a.id,
+            "safety_position": "teacher",
+            "parent_id": self.employee_head_a.id,
+            "user_id": joiner_user.id,
+        })
+        letter = self._letter(joiner)
+        self.assertEqual(len(letter), 1)
+        self.assertEqual(letter.level, "middle_staff")
+        self.assertEqual(letter.state, "issued")
+        self.assertEqual(letter.parent_id, self._letter(self.employee_head_a))
+        activity = letter.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, joiner_user)
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("school_safety.mail_activity_type_safety_letter_sign")
+        )
+        # a new student mid-year: the guardian's letter comes too
+        student = self.env["safety.student"].create({
+            "name": "Student Three",
+            "company_id": self.school_a.id,
+            "class_name": "Class 3-1",
+            "class_teacher_id": self.employee_staff_a.id,
+            "guardian_name": "Guardian Three",
+            "guardian_phone": "13800000003",
+        })
+        self.assertEqual(student.guardian_id.name, "Guardian Three")
+        self.assertEqual(self._letter(student=student).state, "issued")
+
+    def test_leaver_supersedes(self):
+        self.campaign.action_generate()
+        letter = self._letter(self.employee_guard_a)
+        self.employee_guard_a.action_archive()
+        self.assertEqual(letter.state, "superseded")
+        with self.assertRaises(UserError):
+            letter.with_user(self.user_guard_a).action_sign(SIGNATURE)
+        self.assertFalse(letter.party_b_signed_on)
+        self.assertEqual(letter.progress, "superseded")
+        self.student_2.action_archive()
+        self.assertEqual(self._letter(student=self.student_2).state, "superseded")
+        # the rest of the chain is untouched
+        self.assertEqual(self._letter(self.employee_staff_a).state, "issued")
+
+    def test_gaps_listed_nothing_changed(self):
+        self.school_b.safety_principal_id = False
+        self.employee_head_a.parent_id = self.employee_logistics_a  # head -> cook -> head
+        with self.assertRaises(UserError) as error:
+            self.campaign.action_generate()
+        message = str(error.exception)
+        self.assertIn("Test Junior School B has no principal", message)
+        self.assertIn("loop", message)
+        self.assertIn("Office Head A", message)
+        self.assertFalse(self._letter())
+        self.assertFalse(self.campaign.line_ids)
+        self.assertEqual(self.campaign.state, "draft")
+
+    def test_gap_reports_to_nobody_and_no_signatory(self):
+        self.employee_guard_a.parent_id = False
+        self.campaign.bureau_signatory_id = False
+        with self.assertRaises(UserError) as error:
+            self.campaign.action_generate()
+        self.assertIn("Guard A reports to nobody", str(error.exception))
+        self.assertIn("no bureau signatory", str(error.exception))
+        self.assertFalse(self._letter())
+
+    def test_template_versions_frozen(self):
+        self.campaign.action_generate()
+        template = self._letter(self.employee_guard_a).template_id
+        with self.assertRaises(UserError):
+            template.goals = "<p>Changed</p>"
+        action = template.action_new_version()
+        new = self.env["safety.letter.template"].browse(action["res_id"])
+        self.assertEqual(new.version, template.version + 1)
+        self.assertFalse(template.active)
+        new.goals = "<p>New goals</p>"
+        self.assertEqual(new.goals, "<p>New goals</p>")
+
+    def test_issued_text_frozen(self):
+        self.campaign.action_generate()
+        letter = self._letter(self.employee_guard_a)
+        with self.assertRaises(UserError):
+            letter.write({"content": "<p>Other text</p>"})
+        with self.assertRaises(UserError):
+            letter.write({"party_b_name": "Somebody else"})
+        with self.assertRaises(UserError):
+            letter.unlink()
+
+    def test_draft_then_issue(self):
+        self.campaign.auto_issue = False
+        self.campaign.action_generate()
+        letters = self._letter()
+        self.assertTrue(all(l.state == "draft" and not l.content for l in letters))
+        self.campaign.action_issue_all()
+        self.assertTrue(all(l.state == "issued" and l.content for l in letters))
+        with self.assertRaises(UserError):
+            letters[:1].action_issue()
+
+
+@tagged("post_install", "-at_install")
+class TestLetterCampaignDemo(SafetyLetterCase):
+    """The chain on the demo organisation: counts per level match the organisation."""
+
+    def test_demo_chain(self):
+        campaign = self.env.ref("school_safety.safety_letter_campaign_demo", raise_if_not_found=False)
+        if not campaign:
+            self.skipTest("database installed without demo data")
+        campaign.action_generate()
+        bureau = campaign.bureau_id
+        schools = self.env["res.company"].search([("safety_bureau_id", "=", bureau.id)])
+        employees = self.env["hr.employee"].search(
+            [("company_id", "in", schools.ids), ("safety_position", "not in", [False, "bureau"])]
+        )
+        students = self.env["safety.student"].search([("company_id", "in", schools.ids)])
+        letters = self.env["safety.letter"].search([("campaign_id", "=", campaign.id)])
+        expected = {
+            "bureau_principal": len(schools),
+            "principal_deputy": len(employees.filtered(lambda e: e.safety_position == "deputy")),
+            "deputy_middle": len(employees.filtered(lambda e: e.safety_position == "middle_manager")),
+            "middle_staff": len(
+                employees.filtered(
+                    lambda e: e.safety_position in ("class_teacher", "teacher", "logistics", "guard")
+                )
+            ),
+            "class_teacher_guardian": len(students),
+        }
+        counts = {}
+        for letter in letters:
+            counts[letter.level] = counts.get(letter.level, 0) + 1
+        self.assertEqual(counts, expected)
+        self.assertGreaterEqual(expected["class_teacher_guardian"], 8)
+        # every letter except the principals' hangs below another of the same school
+        for letter in letters.filtered(lambda l: l.level != "bureau_principal"):
+            self.assertEqual(letter.parent_id.company_id, letter.company_id)
+        self.assertIn("临江区", letters.filtered(lambda l: l.level == "bureau_principal")[:1].content)
