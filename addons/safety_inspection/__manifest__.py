@@ -43,5 +43,6 @@
     },
     "demo": [
         "demo/safety_inspection_demo.xml",
+        "demo/safety_patrol_demo.xml",
     ],
 }

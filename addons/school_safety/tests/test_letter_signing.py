@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged, users
 
 from .common_letter import SIGNATURE, SafetyLetterCase
@@ -228,3 +228,58 @@ class TestLetterSecurity(SafetyLetterCase):
 
         with self.assertRaises(AccessError):
             self._visible()
+
+
+@tagged("post_install", "-at_install")
+class TestLetterOtherBureau(SafetyLetterCase):
+    """Two bureaus in one database: neither sees the other's campaign, letters or students."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Company = cls.env["res.company"]
+        cls.other_bureau = Company.create({"name": "Other Bureau", "safety_is_bureau": True})
+        cls.other_school = Company.create({
+            "name": "Other School",
+            "parent_id": cls.other_bureau.id,
+            "safety_school_type": "primary",
+        })
+        Employee = cls.env["hr.employee"]
+        other_head = Employee.create({
+            "name": "Other Bureau Head", "company_id": cls.other_bureau.id, "safety_position": "bureau",
+        })
+        other_principal = Employee.create({
+            "name": "Other Principal", "company_id": cls.other_school.id, "safety_position": "principal",
+        })
+        cls.other_school.safety_principal_id = other_principal
+        other_teacher = Employee.create({
+            "name": "Other Class Teacher", "company_id": cls.other_school.id,
+            "safety_position": "class_teacher", "parent_id": other_principal.id,
+        })
+        cls.other_student = cls.env["safety.student"].create({
+            "name": "Other Student",
+            "company_id": cls.other_school.id,
+            "class_name": "1-1",
+            "class_teacher_id": other_teacher.id,
+            "guardian_id": cls.env["res.partner"].create({"name": "Other Guardian"}).id,
+        })
+        cls.other_campaign = cls.env["safety.letter.campaign"].create({
+            "name": "Other campaign",
+            "bureau_id": cls.other_bureau.id,
+            "bureau_signatory_id": other_head.id,
+            "lang": "en_US",
+        })
+        cls.campaign.action_generate()
+        cls.other_campaign.action_generate()
+        cls.other_letters = cls._letter(campaign=cls.other_campaign)
+
+    @users("t_manager", "t_inspector")
+    def test_bureau_sees_only_its_own_bureau(self):
+        self.assertTrue(self.other_letters)
+        Letter = self.env["safety.letter"]
+        self.assertFalse(Letter.search([("id", "in", self.other_letters.ids)]))
+        self.assertEqual(Letter.search([]), self._letter().with_env(self.env))
+        self.assertNotIn(self.other_campaign, self.env["safety.letter.campaign"].search([]))
+        self.assertNotIn(self.other_student, self.env["safety.student"].search([]))
+        with self.assertRaises(AccessError):
+            self.other_letters[0].with_env(self.env).read(["content"])
