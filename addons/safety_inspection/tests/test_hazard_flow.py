@@ -99,6 +99,16 @@ class TestHazardFlow(SafetyInspectionCase):
         with self.assertRaisesRegex(UserError, "closed"):
             self._as(hazard, self.user_inspector).description = "Rewritten"
         self.assertTrue(hazard.photo_after_ids)
+        # ... nor through the attachments themselves, not even as superuser
+        photo = hazard.photo_after_ids[0].sudo()
+        with self.assertRaisesRegex(UserError, "closed"):
+            photo.unlink()
+        with self.assertRaisesRegex(UserError, "closed"):
+            photo.write({"raw": b"forged"})
+        with self.assertRaisesRegex(UserError, "closed"):
+            photo.write({"res_model": "res.partner"})
+        self.assertTrue(photo.exists())
+        photo.write({"description": "catalogued"})  # what is not evidence can still be noted
 
     def test_major_hazard_needs_bureau_tier(self):
         hazard = self._failed_check_hazard(major=True)
