@@ -13,8 +13,8 @@ const RETRY_MS = 15000;
 /**
  * POST one scan as a plain JSON body {"scan": {...}} (not JSON-RPC: the endpoint parses
  * the body itself). Resolves to the endpoint's {"ok": ...} object, whatever the HTTP status;
- * rejects with ConnectionLostError when the network is down, and resolves to null when the
- * answer is not the endpoint's JSON (session expired: redirected to the login page).
+ * rejects with ConnectionLostError when the network is down, resolves to null when the
+ * session expired (redirected to the login page) and throws on any other non-JSON answer.
  */
 export async function postScan(scan) {
     let response;
@@ -28,9 +28,12 @@ export async function postScan(scan) {
     } catch {
         throw new ConnectionLostError(SCAN_URL);
     }
+    if (response.redirected) {
+        return null; // auth="user" sent us to /web/login
+    }
     const type = response.headers.get("Content-Type") || "";
-    if (response.redirected || !type.startsWith("application/json")) {
-        return null;
+    if (!type.startsWith("application/json")) {
+        throw new Error(`Unexpected answer from ${SCAN_URL}: HTTP ${response.status}`);
     }
     return response.json();
 }
