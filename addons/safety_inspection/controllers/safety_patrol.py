@@ -1,3 +1,4 @@
+import json
 import logging
 
 from odoo import http
@@ -6,25 +7,75 @@ from odoo.http import request
 _logger = logging.getLogger(__name__)
 
 MAX_PAYLOAD = 64 * 1024
+_BODY_CACHE = "_safety_patrol_scan_body"
 
 
 class SafetyPatrolController(http.Controller):
-    """The one route a guard's phone talks to; documented in readme/PATROL.md."""
+    """The one route a guard's phone talks to; documented in readme/USAGE.md.
+
+    A plain ``http`` route that reads and parses the body itself, so that every malformed
+    request (wrong content type, no or too large length, invalid JSON, wrong shape) gets one of
+    our error codes and a log line instead of the JSON-RPC layer's generic 400.  ``csrf=False``
+    is safe because only ``Content-Type: application/json`` is accepted: a cross-site page can
+    only send that type after a CORS preflight, which Odoo never grants.
+    """
+
+    def _patrol_reject(self, status, code, message, **details):
+        env = request.env
+        extra = "".join(f" {key}={value}" for key, value in details.items())
+        _logger.warning("Patrol scan rejected: code=%s user=%s ip=%s%s",
+                        code, env.uid, request.httprequest.remote_addr, extra)
+        return request.make_json_response(
+            {"ok": False, "error": code, "message": message}, status=status)
+
+    def _patrol_body(self):
+        """Read at most MAX_PAYLOAD + 1 bytes, once: kept on the request for Odoo's retries.
+
+        Werkzeug bounds the stream by Content-Length, except for a chunked body
+        (``wsgi.input_terminated``) which it returns as is: the explicit limit covers both.
+        """
+        body = getattr(request, _BODY_CACHE, None)
+        if body is None:
+            httprequest = request.httprequest
+            wrapped = getattr(httprequest, "_HTTPRequest__wrapped", httprequest)  # werkzeug's
+            body = wrapped.stream.read(MAX_PAYLOAD + 1)
+            setattr(request, _BODY_CACHE, body)
+        return body
 
     @http.route(
-        "/safety_inspection/patrol/scan", type="json", auth="user", methods=["POST"],
+        "/safety_inspection/patrol/scan", type="http", auth="user", methods=["POST"], csrf=False,
     )
-    def patrol_scan(self, **params):
+    def patrol_scan(self, **query):
         env = request.env
-        remote_addr = request.httprequest.remote_addr
-        if (request.httprequest.content_length or 0) > MAX_PAYLOAD:
-            _logger.warning("Patrol scan rejected: code=payload_too_large user=%s ip=%s size=%s",
-                            env.uid, remote_addr, request.httprequest.content_length)
-            return {"ok": False, "error": "payload_too_large", "message": env._(
-                "The scan is larger than %(size)s KB.", size=MAX_PAYLOAD // 1024)}
-        if set(params) != {"scan"}:
-            _logger.warning("Patrol scan rejected: code=bad_request user=%s ip=%s params=%s",
-                            env.uid, remote_addr, sorted(params)[:10])
-            return {"ok": False, "error": "bad_request", "message": env._(
-                "Send exactly one parameter, 'scan', holding the scan object.")}
-        return env["safety.patrol.scan"]._patrol_receive(params["scan"], remote_addr=remote_addr)
+        httprequest = request.httprequest
+        if httprequest.mimetype != "application/json":
+            return self._patrol_reject(415, "bad_content_type", env._(
+                "Send the scan as JSON (Content-Type: application/json)."),
+                content_type=(httprequest.content_type or "-")[:60])
+        length = httprequest.content_length
+        if length is None:
+            return self._patrol_reject(411, "length_required", env._(
+                "The request must state its length (Content-Length)."))
+        if length > MAX_PAYLOAD:
+            return self._patrol_reject(413, "payload_too_large", env._(
+                "The scan is larger than %(size)s KB.", size=MAX_PAYLOAD // 1024), size=length)
+        if query:
+            return self._patrol_reject(400, "bad_request", env._(
+                "Send the scan in the request body, not in the address."),
+                params=sorted(query)[:10])
+        raw = self._patrol_body()
+        if len(raw) > MAX_PAYLOAD:  # a body longer than it announced
+            return self._patrol_reject(413, "payload_too_large", env._(
+                "The scan is larger than %(size)s KB.", size=MAX_PAYLOAD // 1024), size=len(raw))
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return self._patrol_reject(400, "malformed_json", env._(
+                "The request body is not valid JSON."), size=len(raw))
+        if not isinstance(body, dict) or set(body) != {"scan"} or not isinstance(body["scan"], dict):
+            return self._patrol_reject(400, "bad_request", env._(
+                "Send exactly one object, {\"scan\": {...}}, holding the scan."),
+                keys=sorted(body)[:10] if isinstance(body, dict) else type(body).__name__)
+        result = env["safety.patrol.scan"]._patrol_receive(
+            body["scan"], remote_addr=httprequest.remote_addr)
+        return request.make_json_response(result)

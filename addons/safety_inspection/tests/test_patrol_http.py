@@ -31,49 +31,113 @@ class TestPatrolHttp(PatrolCase, HttpCase):
             device_time=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             latitude=None, longitude=None, accuracy=None, **overrides)
 
-    def post(self, body, content_type="application/json"):
-        if not isinstance(body, (str, bytes)):
+    def post(self, body, content_type="application/json", **kwargs):
+        if not isinstance(body, (str, bytes)) and not hasattr(body, "__next__"):
             body = json.dumps(body)
-        return self.url_open(URL, data=body, headers={"Content-Type": content_type})
+        return self.url_open(URL, data=body, headers={"Content-Type": content_type}, **kwargs)
 
-    def call(self, params):
-        response = self.post({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
+    def call(self, scan):
+        response = self.post({"scan": scan})
         self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.headers["Content-Type"].startswith("application/json"))
         return response.json()
+
+    def assertRejected(self, response, status, code):
+        """``response`` carries our error ``code`` with HTTP ``status``."""
+        self.assertEqual(response.status_code, status, response.text[:300])
+        body = response.json()
+        self.assertEqual((body["ok"], body["error"]), (False, code))
+        self.assertTrue(body["message"])
 
     def test_scan_over_http(self):
         self.authenticate("t_guard_a", "t_guard_a")
         payload = self.now_payload()
-        first = self.call({"scan": payload})["result"]
+        first = self.call(payload)
         self.assertEqual((first["ok"], first["duplicate"], first["flags"]), (True, False, []))
-        again = self.call({"scan": payload})["result"]
+        again = self.call(payload)
         self.assertEqual((again["scan_id"], again["duplicate"]), (first["scan_id"], True))
         self.assertEqual(len(self.round_now.scan_ids), 1)
 
-    def test_unauthenticated_writes_nothing(self):
-        count = self.scan_count()
-        body = self.call({"scan": self.now_payload()})
-        self.assertNotIn("result", body)
-        self.assertEqual(body["error"]["code"], 100)  # session expired
-        self.assertEqual(self.scan_count(), count)
-
-    def test_bad_transport(self):
+    def test_business_rejection_is_200(self):
         self.authenticate("t_guard_a", "t_guard_a")
         count = self.scan_count()
-        # malformed JSON: refused by the JSON-RPC layer before any code runs
-        response = self.post('{"jsonrpc": "2.0", "params": {"scan": ')
-        self.assertEqual(response.status_code, 400)
-        # oversized, even when otherwise valid
+        with self.assertLogs("odoo.addons.safety_inspection.models.safety_patrol_scan", "WARNING") as logs:
+            body = self.call(self.now_payload(token="SP1.forged"))
+        self.assertEqual((body["ok"], body["error"]), (False, "token_malformed"))
+        self.assertIn("Patrol scan rejected: code=token_malformed", logs.output[0])
+        self.assertEqual(self.scan_count(), count)
+
+    def test_unauthenticated_writes_nothing(self):
+        count = self.scan_count()
+        response = self.post({"scan": self.now_payload()}, allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))  # Odoo answers 303 See Other
+        self.assertIn("/web/login", response.headers["Location"])
+        self.assertEqual(self.scan_count(), count)
+        # an anonymous caller never reaches the parsing either: malformed bodies redirect too
+        self.assertIn(self.post("{", allow_redirects=False).status_code, (302, 303))
+        self.assertEqual(self.scan_count(), count)
+
+    def assertTransportRejected(self, status, code, *args, **kwargs):
+        count = self.scan_count()
+        with self.assertLogs("odoo.addons.safety_inspection.controllers.safety_patrol", "WARNING") as logs:
+            response = self.post(*args, **kwargs)
+        self.assertRejected(response, status, code)
+        self.assertIn(f"Patrol scan rejected: code={code} ", logs.output[0])
+        self.assertEqual(self.scan_count(), count, "nothing written")
+
+    def test_malformed_json(self):
+        self.authenticate("t_guard_a", "t_guard_a")
+        for body in ('{"scan": ', " ", "not json", "{'scan': {}}", b'{"scan": {"device": "\xff"}}'):
+            with self.subTest(body=body):
+                self.assertTransportRejected(400, "malformed_json", body)
+        # the JSON-RPC envelope of the old endpoint is not accepted either
+        self.assertTransportRejected(
+            400, "bad_request", {"jsonrpc": "2.0", "method": "call", "params": {"scan": self.now_payload()}})
+
+    def test_wrong_content_type(self):
+        self.authenticate("t_guard_a", "t_guard_a")
+        body = json.dumps({"scan": self.now_payload()})
+        for content_type in ("text/plain", "application/x-www-form-urlencoded",
+                             "multipart/form-data; boundary=x", "application/json-patch+json", ""):
+            with self.subTest(content_type=content_type):
+                self.assertTransportRejected(415, "bad_content_type", body, content_type=content_type)
+        # a charset parameter does not change the media type: still accepted
+        response = self.post(body, content_type="application/json; charset=utf-8")
+        self.assertEqual((response.status_code, response.json()["ok"]), (200, True))
+
+    def test_oversized_body(self):
+        self.authenticate("t_guard_a", "t_guard_a")
         for size in (70000, 1100000):
-            with self.assertLogs("odoo.addons.safety_inspection.controllers.safety_patrol", "WARNING"):
-                body = self.call({"scan": self.now_payload(device="x" * size)})
-            self.assertEqual(body["result"]["error"], "payload_too_large")
-        # wrong envelope
-        for params in ({}, {"scan": self.now_payload(), "other": 1}, {"payload": {}}):
-            with self.subTest(params=params):
-                self.assertEqual(self.call(params)["result"]["error"], "bad_request")
-        self.assertEqual(self.call({"scan": [1, 2]})["result"]["error"], "bad_request")
-        # GET is not a way in
+            with self.subTest(size=size):
+                self.assertTransportRejected(
+                    413, "payload_too_large", {"scan": self.now_payload(device="x" * size)})
+
+    def test_missing_content_length(self):
+        self.authenticate("t_guard_a", "t_guard_a")
+        # a generator body is sent chunked, without Content-Length
+        body = json.dumps({"scan": self.now_payload()}).encode()
+        self.assertTransportRejected(411, "length_required", iter([body]))
+
+    def test_not_the_scan_object(self):
+        self.authenticate("t_guard_a", "t_guard_a")
+        payload = self.now_payload()
+        for body in ([1, 2], "a string", 42, None, {}, {"scan": payload, "other": 1},
+                     {"payload": payload}, {"scan": [1, 2]}, {"scan": "x"}):
+            with self.subTest(body=body):
+                self.assertTransportRejected(400, "bad_request", json.dumps(body))
+
+    def test_query_string_refused(self):
+        self.authenticate("t_guard_a", "t_guard_a")
+        count = self.scan_count()
+        with self.assertLogs("odoo.addons.safety_inspection.controllers.safety_patrol", "WARNING"):
+            response = self.url_open(URL + "?scan=1", data=json.dumps({"scan": self.now_payload()}),
+                                     headers={"Content-Type": "application/json"})
+        self.assertRejected(response, 400, "bad_request")
+        self.assertEqual(self.scan_count(), count)
+
+    def test_get_is_not_a_way_in(self):
+        self.authenticate("t_guard_a", "t_guard_a")
+        count = self.scan_count()
         self.assertNotEqual(self.url_open(URL).status_code, 200)
         self.assertEqual(self.scan_count(), count)
 

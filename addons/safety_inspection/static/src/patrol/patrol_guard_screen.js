@@ -1,7 +1,7 @@
 import { Component, onMounted, onWillStart, onWillUnmount, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { rpc, ConnectionLostError } from "@web/core/network/rpc";
+import { ConnectionLostError } from "@web/core/network/rpc";
 import { useService } from "@web/core/utils/hooks";
 import { user } from "@web/core/user";
 import { scanBarcode } from "@web/core/barcode/barcode_dialog";
@@ -9,6 +9,34 @@ import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scann
 
 const SCAN_URL = "/safety_inspection/patrol/scan";
 const RETRY_MS = 15000;
+
+/**
+ * POST one scan as a plain JSON body {"scan": {...}} (not JSON-RPC: the endpoint parses
+ * the body itself). Resolves to the endpoint's {"ok": ...} object, whatever the HTTP status;
+ * rejects with ConnectionLostError when the network is down, resolves to null when the
+ * session expired (redirected to the login page) and throws on any other non-JSON answer.
+ */
+export async function postScan(scan) {
+    let response;
+    try {
+        response = await fetch(SCAN_URL, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ scan }),
+            credentials: "same-origin",
+        });
+    } catch {
+        throw new ConnectionLostError(SCAN_URL);
+    }
+    if (response.redirected) {
+        return null; // auth="user" sent us to /web/login
+    }
+    const type = response.headers.get("Content-Type") || "";
+    if (!type.startsWith("application/json")) {
+        throw new Error(`Unexpected answer from ${SCAN_URL}: HTTP ${response.status}`);
+    }
+    return response.json();
+}
 
 function newClientId() {
     if (window.crypto && window.crypto.randomUUID) {
@@ -209,17 +237,20 @@ export class PatrolGuardScreen extends Component {
             for (const item of [...this.state.queue]) {
                 let result;
                 try {
-                    result = await rpc(
-                        SCAN_URL,
-                        { scan: { ...item, sent_time: new Date().toISOString() } },
-                        { silent: true }
-                    );
+                    result = await postScan({ ...item, sent_time: new Date().toISOString() });
                 } catch (error) {
                     if (error instanceof ConnectionLostError) {
                         this.say(_t("No network: the scan is kept on the phone and sent later."), "warning");
                         return;
                     }
                     throw error;
+                }
+                if (!result) {
+                    this.say(
+                        _t("Your session has expired: log in again. The scan is kept on the phone."),
+                        "danger"
+                    );
+                    return;
                 }
                 this.state.queue = this.state.queue.filter((q) => q.client_id !== item.client_id);
                 this.saveQueue();

@@ -17,6 +17,15 @@ function goOffline() {
             return send.call(this, body);
         };
         proto._patrolPatched = true;
+        // the phone sends scans with fetch(): refuse them like a dead network would
+        const originalFetch = window.fetch;
+        window.fetch = function (input, ...rest) {
+            const url = String(input && input.url ? input.url : input);
+            if (window.safetyPatrolOffline && url.includes("/patrol/scan")) {
+                return Promise.reject(new TypeError("Failed to fetch"));
+            }
+            return originalFetch.call(this, input, ...rest);
+        };
     }
     window.safetyPatrolOffline = true;
 }
