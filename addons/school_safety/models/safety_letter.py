@@ -197,6 +197,14 @@ class SafetyLetter(models.Model):
         )
         return True
 
+    @api.model
+    def _safety_supersede_parties(self, party_field, parties):
+        """Supersede the live letters whose ``party_field`` is one of ``parties``
+        (employees or students who left)."""
+        self.sudo().search(
+            [(party_field, "in", parties.ids), ("state", "!=", "superseded")]
+        ).action_supersede()
+
     def action_sign(self, signature, name=None):
         """Sign as the current user in the backend; the user must be a party."""
         self.ensure_one()

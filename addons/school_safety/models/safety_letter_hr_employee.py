@@ -19,9 +19,7 @@ class HrEmployee(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if "active" in vals and not vals["active"]:
-            self.env["safety.letter"].sudo().search(
-                [("party_b_employee_id", "in", self.ids), ("state", "!=", "superseded")]
-            ).action_supersede()
+            self.env["safety.letter"]._safety_supersede_parties("party_b_employee_id", self)
         elif LETTER_TRIGGER_FIELDS & set(vals):
             self.env["safety.letter.campaign"]._safety_sync_schools(self.company_id)
         return res

@@ -76,9 +76,7 @@ class SafetyStudent(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if "active" in vals and not vals["active"]:
-            self.env["safety.letter"].sudo().search(
-                [("student_id", "in", self.ids), ("state", "!=", "superseded")]
-            ).action_supersede()
+            self.env["safety.letter"]._safety_supersede_parties("student_id", self)
         elif {"class_teacher_id", "guardian_id", "company_id", "active"} & set(vals):
             self.env["safety.letter.campaign"]._safety_sync_schools(self.company_id)
         return res
