@@ -26,11 +26,6 @@
         "report/safety_letter_reports.xml",
         "wizard/safety_letter_sign_wizard_views.xml",
     ],
-    "assets": {
-        "web.assets_tests": [
-            "school_safety/static/tests/tours/**/*",
-        ],
-    },
     "demo": [
         "demo/school_safety_demo.xml",
         "demo/safety_student_demo.xml",

@@ -3,7 +3,6 @@ list export (web's ExportXlsxWriter over export_data) of the same columns.
 
     SAFETY_VENV=/work/main/.venv bin/bench tests/benchmarks/bench_hazard_ledger_xlsx.py [count]
 """
-import io
 import os
 import sys
 import types

@@ -17,14 +17,17 @@ class SafetyPatrolController(http.Controller):
     request (wrong content type, no or too large length, invalid JSON, wrong shape) gets one of
     our error codes and a log line instead of the JSON-RPC layer's generic 400.  ``csrf=False``
     is safe because only ``Content-Type: application/json`` is accepted: a cross-site page can
-    only send that type after a CORS preflight, which Odoo never grants.
+    only send that type after a CORS preflight, which Odoo never grants.  ``auth="public"`` so
+    that a request without a valid session gets a JSON 401 and a log line (the phone keeps the
+    scan and asks the guard to log in) rather than a redirect to the login page.
     """
 
     def _patrol_reject(self, status, code, message, **details):
         env = request.env
         extra = "".join(f" {key}={value}" for key, value in details.items())
+        user = "anonymous" if env.user._is_public() else env.uid
         _logger.warning("Patrol scan rejected: code=%s user=%s ip=%s%s",
-                        code, env.uid, request.httprequest.remote_addr, extra)
+                        code, user, request.httprequest.remote_addr, extra)
         return request.make_json_response(
             {"ok": False, "error": code, "message": message}, status=status)
 
@@ -43,11 +46,14 @@ class SafetyPatrolController(http.Controller):
         return body
 
     @http.route(
-        "/safety_inspection/patrol/scan", type="http", auth="user", methods=["POST"], csrf=False,
+        "/safety_inspection/patrol/scan", type="http", auth="public", methods=["POST"], csrf=False,
     )
     def patrol_scan(self, **query):
         env = request.env
         httprequest = request.httprequest
+        if env.user._is_public():  # no session, or an expired one: answered, logged, no redirect
+            return self._patrol_reject(401, "not_logged_in", env._(
+                "Your session has expired: log in again."))
         if httprequest.mimetype != "application/json":
             return self._patrol_reject(415, "bad_content_type", env._(
                 "Send the scan as JSON (Content-Type: application/json)."),

@@ -161,23 +161,34 @@ class SafetyPatrolCheckpoint(models.Model):
         return f"{body}.{self._patrol_sign(body)}"
 
     @api.model
-    def _patrol_check_token(self, token):
-        """Return (checkpoint, error code); the checkpoint is read as superuser."""
+    def _patrol_parse_token(self, token):
+        """Check a token's form and signature without the database.
+
+        Return ``(checkpoint id, version, None)`` or ``(None, None, error code)``.
+        """
         if not isinstance(token, str):
-            return self.browse(), "token_malformed"
+            return None, None, "token_malformed"
         match = TOKEN_RE.match(token.strip())
         if not match:
-            return self.browse(), "token_malformed"
+            return None, None, "token_malformed"
         db_tag, checkpoint_id, version, signature = match.groups()
         body = token.strip().rsplit(".", 1)[0]
         if db_tag != self._patrol_db_tag():
-            return self.browse(), "token_foreign_db"
+            return None, None, "token_foreign_db"
         if not hmac.compare_digest(self._patrol_sign(body), signature):
-            return self.browse(), "token_forged"
-        checkpoint = self.sudo().with_context(active_test=False).browse(int(checkpoint_id)).exists()
+            return None, None, "token_forged"
+        return int(checkpoint_id), int(version), None
+
+    @api.model
+    def _patrol_check_token(self, token):
+        """Return (checkpoint, error code); the checkpoint is read as superuser."""
+        checkpoint_id, version, error = self._patrol_parse_token(token)
+        if error:
+            return self.browse(), error
+        checkpoint = self.sudo().with_context(active_test=False).browse(checkpoint_id).exists()
         if not checkpoint or not checkpoint.active:
             return self.browse(), "token_unknown_checkpoint"
-        if int(version) != checkpoint.token_version:
+        if version != checkpoint.token_version:
             return checkpoint, "token_reissued"
         return checkpoint, None
 

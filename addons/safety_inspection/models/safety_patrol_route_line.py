@@ -32,6 +32,8 @@ class SafetyPatrolRouteLine(models.Model):
     _sql_constraints = [
         ("minutes_positive", "CHECK(min_minutes >= 0 AND max_minutes >= 0)",
          "Route stop times cannot be negative."),
+        ("checkpoint_unique", "UNIQUE(route_id, checkpoint_id)",
+         "A checkpoint is only once on a route."),
     ]
 
     @api.constrains("min_minutes", "max_minutes")

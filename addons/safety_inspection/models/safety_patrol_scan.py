@@ -1,9 +1,7 @@
 import logging
 import math
 import re
-from datetime import datetime, timedelta, timezone
-
-import psycopg2
+from datetime import datetime, timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -119,10 +117,6 @@ class SafetyPatrolScan(models.Model):
         for scan in self:
             scan.counted = scan.review_state != "rejected"
 
-    def _flag_codes(self):
-        self.ensure_one()
-        return [flag for flag in FLAGS if self[f"flag_{flag}"]]
-
     # ------------------------------------------------------------------ review
 
     def _check_reviewer(self):
@@ -193,14 +187,23 @@ class SafetyPatrolScan(models.Model):
 
     @api.model
     def _patrol_existing(self, client_id):
-        scan = self.sudo().search([("client_id", "=", client_id)], limit=1)
-        if not scan:
+        """The answer to a resent scan (one query), or None when the client id is new."""
+        self.env.cr.execute(SQL(
+            """SELECT s.id, s.guard_id, r.state, %s
+                 FROM safety_patrol_scan s
+                 JOIN safety_patrol_round r ON r.id = s.round_id
+                WHERE s.client_id = %s""",
+            SQL(", ").join(SQL.identifier("s", f"flag_{flag}") for flag in FLAGS), client_id,
+        ))
+        row = self.env.cr.fetchone()
+        if not row:
             return None
-        if scan.guard_id != self.env.user:
+        scan_id, guard_id, round_state, *flags = row
+        if guard_id != self.env.uid:
             raise PatrolScanError("client_id_conflict", self.env._(
                 "This client id belongs to another scan."))
-        return {"ok": True, "scan_id": scan.id, "duplicate": True, "flags": scan._flag_codes(),
-                "round_state": scan.round_id.state}
+        return {"ok": True, "scan_id": scan_id, "duplicate": True,
+                "flags": [flag for flag, on in zip(FLAGS, flags) if on], "round_state": round_state}
 
     @api.model
     def _patrol_receive(self, payload, remote_addr=None):
@@ -221,24 +224,33 @@ class SafetyPatrolScan(models.Model):
 
         Returns ``{"ok": True, "scan_id", "duplicate", "flags", "round_state"}`` or raises
         PatrolScanError(code, message); nothing is written on error.
+
+        This is the hot path of every guard's phone, so it reads what the checks need in
+        three queries (resent scan; round, locked; checkpoint, stop and earlier scans) and
+        writes the scan and the round's progress in two, where the ORM would take about
+        twenty.  The round's state changes (planned → in progress, a late scan reopening a
+        missed round) still go through the ORM, for tracking and alerts.
         """
         device_time, sent_time = self._patrol_validate_payload(payload)
+        self.env.flush_all()  # the queries below must see pending ORM writes
         existing = self._patrol_existing(payload["client_id"])
         if existing:
             return existing
-        user = self.env.user
-        patrol = self.env["safety.patrol.round"].sudo().browse(payload["round_id"]).exists()
-        if not patrol or patrol.company_id not in user.company_ids:
+        patrol = self._patrol_lock_round(payload["round_id"])
+        if not patrol or patrol["company_id"] not in self.env.user._get_company_ids():
             raise PatrolScanError("round_unknown", self.env._("This patrol round does not exist."))
-        if user not in patrol.guard_ids:
+        if not patrol["assigned"]:
             raise PatrolScanError("not_assigned", self.env._(
-                "You are not assigned to the round %(round)s.", round=patrol.name))
-        # Scans of one round are serialised: touching the round's row makes a concurrent
-        # request for the same round wait, then fail with a serialisation error that Odoo
-        # retries with a fresh snapshot, where the first scan (a retry's twin) is visible.
-        self.env.cr.execute(SQL(
-            "UPDATE safety_patrol_round SET write_date = write_date WHERE id = %s", patrol.id))
-        checkpoint, error = self.env["safety.patrol.checkpoint"]._patrol_check_token(payload["token"])
+                "You are not assigned to the round %(round)s.", round=patrol["name"]))
+        Checkpoint = self.env["safety.patrol.checkpoint"]
+        checkpoint_id, version, error = Checkpoint._patrol_parse_token(payload["token"])
+        stop = None
+        if not error:
+            stop = self._patrol_stop(patrol, checkpoint_id, device_time)
+            if not stop or not stop["active"]:
+                error = "token_unknown_checkpoint"
+            elif version != stop["token_version"]:
+                error = "token_reissued"
         if error:
             messages = {
                 "token_malformed": self.env._("This is not a patrol checkpoint code."),
@@ -249,34 +261,33 @@ class SafetyPatrolScan(models.Model):
                     "This label was replaced by a new one: scan the current label."),
             }
             raise PatrolScanError(error, messages[error])
-        if checkpoint.company_id != patrol.company_id:
+        if stop["company_id"] != patrol["company_id"]:
             raise PatrolScanError("checkpoint_other_school", self.env._(
                 "This checkpoint belongs to another school."))
-        line = patrol.route_id.line_ids.filtered(lambda l: l.checkpoint_id == checkpoint)
-        if not line:
+        if not stop["line_id"]:
             raise PatrolScanError("checkpoint_not_on_route", self.env._(
                 "The checkpoint %(checkpoint)s is not on the route of this round.",
-                checkpoint=checkpoint.name))
-        if patrol.finished:
+                checkpoint=stop["name"]))
+        if patrol["finished"]:
             raise PatrolScanError("round_finished", self.env._(
-                "The round %(round)s was already finished.", round=patrol.name))
-        tolerance = patrol._window_tolerance()
-        if not (patrol.planned_start - tolerance <= device_time <= patrol.deadline + tolerance):
+                "The round %(round)s was already finished.", round=patrol["name"]))
+        tolerance = self.env["safety.patrol.round"]._window_tolerance()
+        if not (patrol["planned_start"] - tolerance <= device_time <= patrol["deadline"] + tolerance):
             raise PatrolScanError("outside_window", self.env._(
-                "This scan was taken outside the window of the round %(round)s.", round=patrol.name))
-        previous = patrol.scan_ids.filtered("counted")
-        if checkpoint in previous.checkpoint_id:
+                "This scan was taken outside the window of the round %(round)s.",
+                round=patrol["name"]))
+        if stop["already_scanned"]:
             raise PatrolScanError("already_scanned", self.env._(
                 "The checkpoint %(checkpoint)s was already scanned in this round.",
-                checkpoint=checkpoint.name))
+                checkpoint=stop["name"]))
         now = fields.Datetime.now()
         vals = {
-            "round_id": patrol.id,
-            "company_id": patrol.company_id.id,
-            "checkpoint_id": checkpoint.id,
-            "guard_id": user.id,
+            "round_id": payload["round_id"],
+            "company_id": patrol["company_id"],
+            "checkpoint_id": checkpoint_id,
+            "guard_id": self.env.uid,
             "client_id": payload["client_id"],
-            "token_version": checkpoint.token_version,
+            "token_version": version,
             "device_time": device_time,
             "sent_time": sent_time,
             "server_time": now,
@@ -284,36 +295,137 @@ class SafetyPatrolScan(models.Model):
             "longitude": payload.get("longitude") or 0.0,
             "has_position": payload.get("latitude") is not None,
             "accuracy": payload.get("accuracy") or 0.0,
-            "device": payload.get("device") or False,
+            "device": payload.get("device") or None,
         }
-        flags, notes = self._patrol_suspicions(patrol, line, checkpoint, previous, vals, now)
-        vals.update({f"flag_{flag}": True for flag in flags})
-        vals["flag_note"] = "\n".join(notes) or False
-        vals["review_state"] = "pending" if flags else "ok"
-        try:
-            with self.env.cr.savepoint():
-                scan = self.sudo().create(vals)
-        except psycopg2.errors.UniqueViolation as violation:
-            # the same client id is being stored for another round right now
+        flags, notes = self._patrol_suspicions(patrol, stop, vals, now)
+        vals.update({f"flag_{flag}": flag in flags for flag in FLAGS})
+        vals.update({
+            "flag_note": "\n".join(notes) or None,
+            "flagged": bool(flags),
+            "review_state": "pending" if flags else "ok",
+            "counted": True,
+            "create_uid": self.env.uid, "create_date": now,
+            "write_uid": self.env.uid, "write_date": now,
+        })
+        scan_id = self._patrol_insert(vals)
+        if not scan_id:
+            # the client id was stored for another round meanwhile (the same round is locked)
             existing = self._patrol_existing(payload["client_id"])
             if existing:
                 return existing
             raise PatrolScanError("client_id_conflict", self.env._(
-                "This client id belongs to another scan.")) from violation
-        round_vals = {}
-        if not patrol.actual_start or device_time < patrol.actual_start:
-            round_vals["actual_start"] = device_time
-        if not patrol.started_by_id:
-            round_vals["started_by_id"] = user.id
-        if round_vals:
-            patrol.write(round_vals)
-        if patrol.state != "in_progress" or patrol.deadline <= now:
-            patrol._patrol_evaluate(now)
-        return {"ok": True, "scan_id": scan.id, "duplicate": False, "flags": list(flags),
-                "round_state": patrol.state}
+                "This client id belongs to another scan."))
+        state = patrol["state"]
+        if state != "in_progress" or patrol["deadline"] <= now:
+            round_record = self.env["safety.patrol.round"].sudo().browse(payload["round_id"])
+            round_record._patrol_evaluate(now)
+            state = round_record.state
+        return {"ok": True, "scan_id": scan_id, "duplicate": False, "flags": list(flags),
+                "round_state": state}
 
     @api.model
-    def _patrol_suspicions(self, patrol, line, checkpoint, previous, vals, now):
+    def _patrol_lock_round(self, round_id):
+        """The round of a scan as a dict, its row locked until the end of the transaction.
+
+        Scans of one round are serialised: a concurrent request for the same round waits
+        here, and once the first one committed (and so updated the round's progress) fails
+        with a serialisation error, which Odoo retries with a fresh snapshot where the
+        first scan (a resend's twin) is visible.
+        """
+        self.env.cr.execute(SQL(
+            """SELECT r.id, r.company_id, r.route_id, r.name, r.state, r.finished, r.planned_start,
+                      r.deadline, r.actual_start,
+                      EXISTS(SELECT 1 FROM safety_patrol_round_guard_rel g
+                              WHERE g.round_id = r.id AND g.user_id = %(uid)s) AS assigned
+                 FROM safety_patrol_round r
+                WHERE r.id = %(round)s
+                  FOR NO KEY UPDATE OF r""",
+            uid=self.env.uid, round=round_id,
+        ))
+        return self.env.cr.dictfetchone()
+
+    @api.model
+    def _patrol_stop(self, patrol, checkpoint_id, device_time):
+        """What the checks need about the scanned checkpoint, in one query (None if unknown):
+        the checkpoint, its stop on the round's route, whether it was scanned already, the
+        in-order stops before it not scanned yet, the round's first scan and the scan just
+        before this one by device time."""
+        self.env.cr.execute(SQL(
+            """SELECT c.company_id, c.active, c.token_version, c.name, c.latitude, c.longitude,
+                      c.radius, l.id AS line_id, l.order_mode, l.min_minutes, l.max_minutes,
+                      EXISTS(SELECT 1 FROM safety_patrol_scan s
+                              WHERE s.round_id = %(round)s AND s.counted
+                                AND s.checkpoint_id = c.id) AS already_scanned,
+                      ARRAY(SELECT ec.name
+                              FROM safety_patrol_route_line e
+                              JOIN safety_patrol_checkpoint ec ON ec.id = e.checkpoint_id
+                             WHERE l.order_mode = 'required' AND e.route_id = l.route_id
+                               AND e.order_mode = 'required'
+                               AND (e.sequence, e.id) < (l.sequence, l.id)
+                               AND NOT EXISTS(SELECT 1 FROM safety_patrol_scan s
+                                               WHERE s.round_id = %(round)s AND s.counted
+                                                 AND s.checkpoint_id = e.checkpoint_id)
+                             ORDER BY e.sequence, e.id) AS skipped,
+                      (SELECT min(s.device_time) FROM safety_patrol_scan s
+                        WHERE s.round_id = %(round)s AND s.counted) AS first_time,
+                      b.device_time AS before_time, b.has_position AS before_has_position,
+                      b.latitude AS before_latitude, b.longitude AS before_longitude,
+                      bc.name AS before_name
+                 FROM safety_patrol_checkpoint c
+            LEFT JOIN safety_patrol_route_line l
+                   ON l.route_id = %(route)s AND l.checkpoint_id = c.id
+            LEFT JOIN LATERAL (
+                       SELECT s.device_time, s.has_position, s.latitude, s.longitude, s.checkpoint_id
+                         FROM safety_patrol_scan s
+                        WHERE s.round_id = %(round)s AND s.counted AND s.device_time <= %(time)s
+                     ORDER BY s.device_time DESC, s.id DESC
+                        LIMIT 1) b ON TRUE
+            LEFT JOIN safety_patrol_checkpoint bc ON bc.id = b.checkpoint_id
+                WHERE c.id = %(checkpoint)s""",
+            round=patrol["id"], route=patrol["route_id"], checkpoint=checkpoint_id, time=device_time,
+        ))
+        return self.env.cr.dictfetchone()
+
+    @api.model
+    def _patrol_insert(self, vals):
+        """Store the scan and the round's progress; return the new id, or None when the
+        client id exists already.  The ORM caches that the two rows make stale are dropped."""
+        columns = list(vals)
+        self.env.cr.execute(SQL(
+            """INSERT INTO safety_patrol_scan (%s) VALUES %s
+               ON CONFLICT (client_id) DO NOTHING RETURNING id""",
+            SQL(", ").join(map(SQL.identifier, columns)), tuple(vals[column] for column in columns),
+        ))
+        row = self.env.cr.fetchone()
+        if not row:
+            return None
+        # the same figures as safety.patrol.round._compute_progress, counted in SQL
+        self.env.cr.execute(SQL(
+            """UPDATE safety_patrol_round r
+                  SET checkpoint_done = (
+                          SELECT count(DISTINCT s.checkpoint_id)
+                            FROM safety_patrol_scan s
+                            JOIN safety_patrol_route_line l
+                              ON l.route_id = r.route_id AND l.checkpoint_id = s.checkpoint_id
+                           WHERE s.round_id = r.id AND s.counted),
+                      flagged_count = (
+                          SELECT count(*) FROM safety_patrol_scan s
+                           WHERE s.round_id = r.id AND s.review_state = 'pending'),
+                      actual_start = LEAST(r.actual_start, %(time)s),
+                      started_by_id = COALESCE(r.started_by_id, %(uid)s),
+                      write_uid = %(uid)s, write_date = %(now)s
+                WHERE r.id = %(round)s""",
+            time=vals["device_time"], uid=self.env.uid, now=vals["write_date"], round=vals["round_id"],
+        ))
+        self.env["safety.patrol.round"].invalidate_model([
+            "scan_ids", "checkpoint_done", "flagged_count", "missed_checkpoint_ids",
+            "actual_start", "started_by_id", "write_uid", "write_date",
+        ])
+        self.env["safety.patrol.checkpoint"].invalidate_model(["last_scan_date", "days_since_scan"])
+        return row[0]
+
+    @api.model
+    def _patrol_suspicions(self, patrol, stop, vals, now):
         """The suspicious-scan rules, run once when the scan arrives."""
         params = self.env["ir.config_parameter"].sudo()
         max_speed = float(params.get_param("safety_inspection.patrol_max_speed", 7.0))
@@ -321,30 +433,30 @@ class SafetyPatrolScan(models.Model):
         max_skew = int(params.get_param("safety_inspection.patrol_max_clock_skew", 300))
         flags, notes = [], []
         device_time = vals["device_time"]
+        radius = stop["radius"] or 0
         # geofence
-        if vals["has_position"] and (checkpoint.latitude or checkpoint.longitude):
+        if vals["has_position"] and (stop["latitude"] or stop["longitude"]):
             distance = _distance_m(vals["latitude"], vals["longitude"],
-                                   checkpoint.latitude, checkpoint.longitude)
-            if distance > checkpoint.radius + min(vals["accuracy"], checkpoint.radius):
+                                   float(stop["latitude"]), float(stop["longitude"]))
+            if distance > radius + min(vals["accuracy"], radius):
                 flags.append("geofence")
                 notes.append(self.env._("%(distance)d m from the checkpoint (radius %(radius)d m).",
-                                        distance=distance, radius=checkpoint.radius))
+                                        distance=distance, radius=radius))
         # travel and gap against the scan just before by device time
-        before = previous.filtered(lambda s: s.device_time <= device_time).sorted("device_time")[-1:]
-        if before:
-            seconds = (device_time - before.device_time).total_seconds()
-            if vals["has_position"] and before.has_position:
+        if stop["before_time"]:
+            seconds = (device_time - stop["before_time"]).total_seconds()
+            if vals["has_position"] and stop["before_has_position"]:
                 distance = _distance_m(vals["latitude"], vals["longitude"],
-                                       before.latitude, before.longitude)
-                if distance > 2 * checkpoint.radius and distance > max_speed * max(seconds, 1):
+                                       float(stop["before_latitude"]), float(stop["before_longitude"]))
+                if distance > 2 * radius and distance > max_speed * max(seconds, 1):
                     flags.append("travel")
                     notes.append(self.env._("%(distance)d m in %(seconds)d s since %(previous)s.",
                                             distance=distance, seconds=seconds,
-                                            previous=before.checkpoint_id.name))
+                                            previous=stop["before_name"]))
             if seconds < min_gap:
                 flags.append("gap")
                 notes.append(self.env._("Only %(seconds)d s after %(previous)s.",
-                                        seconds=seconds, previous=before.checkpoint_id.name))
+                                        seconds=seconds, previous=stop["before_name"]))
         # device clock
         reference = vals["sent_time"] or device_time
         if abs((now - reference).total_seconds()) > max_skew and (
@@ -353,23 +465,19 @@ class SafetyPatrolScan(models.Model):
             notes.append(self.env._("The phone's clock is %(seconds)d s off the server's.",
                                     seconds=(reference - now).total_seconds()))
         # order: every earlier in-order stop must be scanned already
-        if line.order_mode == "required":
-            earlier = patrol.route_id.line_ids.filtered(
-                lambda l: l.order_mode == "required" and (l.sequence, l.id) < (line.sequence, line.id))
-            skipped = earlier.checkpoint_id - previous.checkpoint_id
-            if skipped:
-                flags.append("order")
-                notes.append(self.env._("Scanned before %(checkpoints)s.",
-                                        checkpoints=", ".join(skipped.mapped("name"))))
+        if stop["skipped"]:
+            flags.append("order")
+            notes.append(self.env._("Scanned before %(checkpoints)s.",
+                                    checkpoints=", ".join(stop["skipped"])))
         # time window of the stop from the round's start
-        start = patrol.actual_start or device_time
-        if previous:
-            start = min(start, min(previous.mapped("device_time")))
+        start = patrol["actual_start"] or device_time
+        if stop["first_time"]:
+            start = min(start, stop["first_time"])
         minutes = (device_time - start).total_seconds() / 60
-        if (line.min_minutes and minutes < line.min_minutes) or (
-                line.max_minutes and minutes > line.max_minutes):
+        min_minutes, max_minutes = stop["min_minutes"] or 0, stop["max_minutes"] or 0
+        if (min_minutes and minutes < min_minutes) or (max_minutes and minutes > max_minutes):
             flags.append("timing")
             notes.append(self.env._("Scanned %(minutes)d min after the start, expected "
                                     "%(min)d to %(max)d min.", minutes=minutes,
-                                    min=line.min_minutes, max=line.max_minutes or 0))
+                                    min=min_minutes, max=max_minutes))
         return flags, notes

@@ -9,3 +9,4 @@ from . import test_patrol_rounds
 from . import test_patrol_security
 from . import test_patrol_http
 from . import test_patrol_labels
+from . import test_patrol_concurrency

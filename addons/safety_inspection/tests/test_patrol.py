@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import tagged, warmup
 
 from .common_patrol import T0, PatrolCase, iso
 
@@ -113,6 +113,25 @@ class TestPatrolScan(PatrolCase):
         self.assertEqual(other["error"], "client_id_conflict")
         self.assertIn("code=client_id_conflict", logs.output[0])
         self.assertEqual(self.scan_count(), count)
+
+    @warmup
+    @freeze_time(T0 + timedelta(minutes=20))
+    def test_scan_query_count(self):
+        """The hot path of every guard's phone, pinned: a scan of a round in progress is
+        five queries (resend?, round locked, checkpoint with its stop and the earlier scans,
+        insert, progress); a resend is one, a refused guard two."""
+        self.assertTrue(self.receive(self.payload(self.cp_gate, minutes=5))["ok"])  # round starts
+        payload = self.payload(self.cp_hall, minutes=10)
+        with self.assertQueryCount(5):
+            result = self.receive(payload)
+        self.assertEqual((result["ok"], result["duplicate"], result["round_state"]),
+                         (True, False, "in_progress"))
+        with self.assertQueryCount(1):
+            self.assertTrue(self.receive(payload)["duplicate"])
+        with self.assertQueryCount(2), self.assertLogs(LOGGER, "WARNING"):
+            refused = self.receive(self.payload(self.cp_yard, minutes=15), user=self.user_guard_a2)
+        self.assertEqual(refused["error"], "not_assigned")
+        self.assertEqual(self.round_a.checkpoint_done, 2)
 
     @freeze_time(T0 + timedelta(minutes=40))
     def test_complete_round(self):

@@ -69,12 +69,14 @@ class TestPatrolHttp(PatrolCase, HttpCase):
 
     def test_unauthenticated_writes_nothing(self):
         count = self.scan_count()
-        response = self.post({"scan": self.now_payload()}, allow_redirects=False)
-        self.assertIn(response.status_code, (302, 303))  # Odoo answers 303 See Other
-        self.assertIn("/web/login", response.headers["Location"])
-        self.assertEqual(self.scan_count(), count)
-        # an anonymous caller never reaches the parsing either: malformed bodies redirect too
-        self.assertIn(self.post("{", allow_redirects=False).status_code, (302, 303))
+        # no session: a JSON 401 the phone understands (not a login page), logged, nothing written
+        for body in ({"scan": self.now_payload()}, "{"):
+            with self.subTest(body=body):
+                self.assertTransportRejected(401, "not_logged_in", body, allow_redirects=False)
+        # a session that has ended (the guard logged out on another tab, or it expired)
+        self.authenticate("t_guard_a", "t_guard_a")
+        self.url_open("/web/session/logout", allow_redirects=False)
+        self.assertTransportRejected(401, "not_logged_in", {"scan": self.now_payload()})
         self.assertEqual(self.scan_count(), count)
 
     def assertTransportRejected(self, status, code, *args, **kwargs):
@@ -83,6 +85,8 @@ class TestPatrolHttp(PatrolCase, HttpCase):
             response = self.post(*args, **kwargs)
         self.assertRejected(response, status, code)
         self.assertIn(f"Patrol scan rejected: code={code} ", logs.output[0])
+        if code == "not_logged_in":
+            self.assertIn("user=anonymous", logs.output[0])
         self.assertEqual(self.scan_count(), count, "nothing written")
 
     def test_malformed_json(self):

@@ -14,7 +14,8 @@ const RETRY_MS = 15000;
  * POST one scan as a plain JSON body {"scan": {...}} (not JSON-RPC: the endpoint parses
  * the body itself). Resolves to the endpoint's {"ok": ...} object, whatever the HTTP status;
  * rejects with ConnectionLostError when the network is down, resolves to null when the
- * session expired (redirected to the login page) and throws on any other non-JSON answer.
+ * session expired (HTTP 401, or a redirect to the login page from a proxy or an older
+ * server) and throws on any other non-JSON answer.
  */
 export async function postScan(scan) {
     let response;
@@ -28,8 +29,8 @@ export async function postScan(scan) {
     } catch {
         throw new ConnectionLostError(SCAN_URL);
     }
-    if (response.redirected) {
-        return null; // auth="user" sent us to /web/login
+    if (response.status === 401 || response.redirected) {
+        return null; // not logged in any more
     }
     const type = response.headers.get("Content-Type") || "";
     if (!type.startsWith("application/json")) {
