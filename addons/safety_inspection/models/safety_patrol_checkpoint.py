@@ -4,11 +4,13 @@ import hmac
 import io
 import re
 import secrets
+from datetime import timedelta
 
 import qrcode
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 TOKEN_PREFIX = "SP1"
 SECRET_PARAM = "safety_inspection.patrol_secret"
@@ -56,6 +58,11 @@ class SafetyPatrolCheckpoint(models.Model):
         help="When a counted scan of this checkpoint was last taken (by the phone's time).",
     )
     days_since_scan = fields.Integer(compute="_compute_last_scan_date")
+    stale = fields.Boolean(
+        string="Not Scanned Recently", compute="_compute_last_scan_date", search="_search_stale",
+        help="No counted scan for the number of days in the system parameter "
+             "safety_inspection.patrol_stale_days (3 by default).",
+    )
     route_line_ids = fields.One2many("safety.patrol.route.line", "checkpoint_id", string="Route Stops")
     plan_rounds_per_day = fields.Integer(
         string="Planned Rounds per Day", compute="_compute_plan_rounds_per_day",
@@ -86,29 +93,42 @@ class SafetyPatrolCheckpoint(models.Model):
             ["checkpoint_id"], ["device_time:max"],
         ))
         now = fields.Datetime.now()
+        limit = now - timedelta(days=self._patrol_stale_days())
         for checkpoint in self:
             checkpoint.last_scan_date = last.get(checkpoint)
             checkpoint.days_since_scan = (
                 (now - checkpoint.last_scan_date).days if checkpoint.last_scan_date else -1
             )
+            checkpoint.stale = not checkpoint.last_scan_date or checkpoint.last_scan_date < limit
 
     def _search_last_scan_date(self, operator, value):
-        """Checkpoints whose last counted scan matches; ``<`` and ``= False`` include the never scanned."""
+        """Checkpoints whose last counted scan matches; ``<`` and ``= False`` include the never
+        scanned.  One grouped subquery over the scans, whatever their number."""
+        scanned = SQL("(SELECT checkpoint_id FROM safety_patrol_scan WHERE counted)")
         if operator == "=" and not value:
-            scanned = self.env["safety.patrol.scan"].sudo()._search([("counted", "=", True)])
-            return [("id", "not in", scanned.subselect("checkpoint_id"))]
+            return [("id", "not in", scanned)]
         if operator not in ("<", "<=", ">", ">="):
             raise NotImplementedError(operator)
-        value = fields.Datetime.to_datetime(value)
-        groups = self.env["safety.patrol.scan"].sudo()._read_group(
-            [("counted", "=", True)], ["checkpoint_id"], ["device_time:max"])
-        compare = {"<": lambda a: a < value, "<=": lambda a: a <= value,
-                   ">": lambda a: a > value, ">=": lambda a: a >= value}[operator]
-        matching = [checkpoint.id for checkpoint, last in groups if compare(last)]
+        matching = SQL(
+            """(SELECT checkpoint_id FROM safety_patrol_scan WHERE counted
+                 GROUP BY checkpoint_id HAVING max(device_time) %s %s)""",
+            SQL(operator), fields.Datetime.to_datetime(value),
+        )
         if operator in ("<", "<="):
-            scanned = [checkpoint.id for checkpoint, _last in groups]
             return ["|", ("id", "in", matching), ("id", "not in", scanned)]
         return [("id", "in", matching)]
+
+    @api.model
+    def _patrol_stale_days(self):
+        return max(1, int(self.env["ir.config_parameter"].sudo().get_param(
+            "safety_inspection.patrol_stale_days", 3)))
+
+    def _search_stale(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        limit = fields.Datetime.now() - timedelta(days=self._patrol_stale_days())
+        domain = [("last_scan_date", "<", limit)]
+        return domain if (operator == "=") == value else ["!"] + domain
 
     def _compute_plan_rounds_per_day(self):
         minimum = int(self.env["ir.config_parameter"].sudo().get_param(

@@ -98,6 +98,26 @@ class TestPatrolScan(PatrolCase):
         never = Checkpoint.search([("id", "in", ours), ("last_scan_date", "=", False)])
         self.assertEqual(never, stale)
 
+    def test_stale_checkpoints(self):
+        """The officer's "Not Scanned Recently" filter follows the configured number of days."""
+        with freeze_time(T0 + timedelta(minutes=6)):
+            self.assertTrue(self.receive(self.payload(self.cp_gate, minutes=5))["ok"])
+        Checkpoint = self.env["safety.patrol.checkpoint"].with_user(self.user_officer_a)
+        ours = [("id", "in", (self.cp_gate | self.cp_hall | self.cp_yard | self.cp_roof).ids)]
+        never = self.cp_hall | self.cp_yard | self.cp_roof
+        params = self.env["ir.config_parameter"].sudo()
+        for days_later, stale_days, expected in ((1, "3", never), (4, "3", never | self.cp_gate),
+                                                 (4, "7", never)):
+            with self.subTest(days_later=days_later, stale_days=stale_days), \
+                    freeze_time(T0 + timedelta(days=days_later)):
+                params.set_param("safety_inspection.patrol_stale_days", stale_days)
+                self.assertEqual(Checkpoint.search(ours + [("stale", "=", True)]), expected)
+                self.assertEqual(Checkpoint.search(ours + [("stale", "=", False)]),
+                                 self.cp_gate - expected)
+                self.env.invalidate_all()
+                self.assertEqual(self.cp_gate.with_user(self.user_officer_a).stale,
+                                 self.cp_gate in expected)
+
     @freeze_time(T0 + timedelta(minutes=6))
     def test_idempotent_by_client_id(self):
         payload = self.payload()
