@@ -10,3 +10,4 @@ from . import test_patrol_security
 from . import test_patrol_http
 from . import test_patrol_labels
 from . import test_patrol_concurrency
+from . import test_patrol_camera

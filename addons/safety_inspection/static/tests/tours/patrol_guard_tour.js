@@ -69,3 +69,16 @@ registry.category("web_tour.tours").add("patrol_guard_tour", {
         ];
     },
 });
+
+// The camera path: the test gives Chrome a fake camera filming the North Gate's label.
+registry.category("web_tour.tours").add("patrol_camera_tour", {
+    steps: () => [
+        { trigger: ".o_patrol_round", run: "click" },
+        { trigger: ".o_patrol_camera", run: "click" },
+        // the scanner dialog opens, reads the label and closes by itself
+        { trigger: ".o_patrol_checkpoint.o_patrol_done:contains(North Gate)" },
+        { trigger: ".o_patrol_progress:contains(1 / 3)" },
+        { trigger: ".o_patrol_state:contains(In progress)" },
+        { trigger: "body:not(:has(.modal video))" },
+    ],
+});
