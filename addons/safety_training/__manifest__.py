@@ -9,7 +9,10 @@
     "installable": True,
     "depends": ["safety_inspection"],
     "data": [
+        "security/ir.model.access.csv",
         "security/safety_training_security.xml",
+        "data/ir_sequence_data.xml",
         "views/safety_training_menus.xml",
+        "views/safety_drill_views.xml",
     ],
 }

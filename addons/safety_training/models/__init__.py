@@ -1,0 +1,2 @@
+from . import safety_drill
+from . import safety_drill_problem
