@@ -13,6 +13,7 @@
         "security/safety_training_security.xml",
         "data/ir_sequence_data.xml",
         "views/safety_training_menus.xml",
+        "report/safety_drill_reports.xml",
         "views/safety_drill_views.xml",
     ],
 }

@@ -1,1 +1,2 @@
 from . import test_drill
+from . import test_drill_report
