@@ -12,8 +12,11 @@
         "security/ir.model.access.csv",
         "security/safety_training_security.xml",
         "data/ir_sequence_data.xml",
+        "data/safety_drill_requirement_data.xml",
         "views/safety_training_menus.xml",
         "report/safety_drill_reports.xml",
         "views/safety_drill_views.xml",
+        "views/safety_drill_compliance_views.xml",
+        "views/safety_drill_requirement_views.xml",
     ],
 }

@@ -1,2 +1,4 @@
 from . import safety_drill
 from . import safety_drill_problem
+from . import safety_drill_requirement
+from . import safety_drill_compliance

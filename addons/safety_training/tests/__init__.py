@@ -1,2 +1,3 @@
 from . import test_drill
 from . import test_drill_report
+from . import test_drill_compliance
