@@ -16,6 +16,7 @@
         "views/safety_training_menus.xml",
         "report/safety_drill_reports.xml",
         "views/safety_drill_views.xml",
+        "views/safety_training_views.xml",
         "views/safety_drill_compliance_views.xml",
         "views/safety_drill_requirement_views.xml",
     ],

@@ -1,3 +1,5 @@
 from . import test_drill
-from . import test_drill_report
 from . import test_drill_compliance
+from . import test_drill_report
+from . import test_training
+from . import test_training_security
