@@ -20,4 +20,7 @@
         "views/safety_drill_compliance_views.xml",
         "views/safety_drill_requirement_views.xml",
     ],
+    "demo": [
+        "demo/safety_training_demo.xml",
+    ],
 }
