@@ -142,3 +142,13 @@ class TestDrillCompliance(SafetyTrainingCase):
         })
         req.min_count = 4
         req.unlink()
+
+    @users("t_officer_a", "t_inspector")
+    def test_report_views_load(self):
+        views = self.env["safety.drill.compliance"].get_views(
+            [(False, "pivot"), (False, "list"), (False, "graph"), (False, "search")]
+        )
+        self.assertIn("non_compliant", views["views"]["search"]["arch"])
+        self.env["safety.drill.compliance"].read_group(
+            [("compliant", "=", False)], ["shortfall:sum"], ["company_id", "period_start:month"], lazy=False
+        )

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged, users
+from odoo.tests import Form, tagged, users
 
 from .common import SafetyTrainingCase
 
@@ -101,3 +101,17 @@ class TestTraining(SafetyTrainingCase):
         teacher = Public.browse(self.employee_staff_a.id)
         self.assertEqual(teacher.safety_fire_training_date, date(2026, 3, 1))
         self.assertFalse(teacher.safety_fire_training_overdue)
+
+    def test_employee_form_shows_last_fire_training(self):
+        self._training(date=date(2026, 3, 1), attendee_ids=[Command.set(self.employee_staff_a.ids)]).action_done()
+        form = Form(self.employee_staff_a.with_user(self.user_principal_a))
+        self.assertEqual(form.safety_fire_training_date, "2026-03-01")
+
+    @users("t_officer_a")
+    def test_follow_up_views_load(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "safety_training.hr_employee_public_action_fire_training_overdue"
+        )
+        views = self.env["hr.employee.public"].get_views([(action["view_id"][0], "list"),
+                                                          (action["search_view_id"][0], "search")])
+        self.assertIn("safety_fire_training_date", views["views"]["list"]["arch"])
