@@ -9,7 +9,19 @@
     "installable": True,
     "depends": ["safety_inspection"],
     "data": [
+        "security/ir.model.access.csv",
         "security/safety_training_security.xml",
+        "data/ir_sequence_data.xml",
+        "data/safety_drill_requirement_data.xml",
         "views/safety_training_menus.xml",
+        "report/safety_drill_reports.xml",
+        "views/safety_drill_views.xml",
+        "views/safety_training_views.xml",
+        "views/hr_employee_views.xml",
+        "views/safety_drill_compliance_views.xml",
+        "views/safety_drill_requirement_views.xml",
+    ],
+    "demo": [
+        "demo/safety_training_demo.xml",
     ],
 }

@@ -1,0 +1,101 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from odoo.addons.school_safety.models.res_company import SCHOOL_TYPES
+
+
+class SafetyDrillCompliance(models.Model):
+    """Drills held against the required frequency: one row per school and period.
+
+    Periods run from January of the year of the school's creation or first drill
+    (whichever is earlier) to the current period; only done drills count, by the day
+    they were held (UTC).
+    """
+
+    _name = "safety.drill.compliance"
+    _description = "Drill Compliance"
+    _auto = False
+    _order = "period_start desc, company_id"
+    _depends = {
+        "safety.drill": ["company_id", "state", "date_actual"],
+        "safety.drill.requirement": ["bureau_id", "school_type", "boarding_only", "period",
+                                     "min_count", "active"],
+        "res.company": ["safety_school_type", "safety_bureau_id", "safety_is_boarding"],
+    }
+
+    company_id = fields.Many2one("res.company", string="School", readonly=True)
+    bureau_id = fields.Many2one("res.company", string="Bureau", readonly=True)
+    school_type = fields.Selection(SCHOOL_TYPES, string="School Type", readonly=True)
+    is_boarding = fields.Boolean(string="Boarding School", readonly=True)
+    requirement_id = fields.Many2one("safety.drill.requirement", string="Requirement", readonly=True)
+    period = fields.Selection([("month", "Month"), ("quarter", "Quarter")], readonly=True)
+    period_start = fields.Date(readonly=True)
+    period_end = fields.Date(readonly=True)
+    required_count = fields.Integer(string="Required", readonly=True, aggregator="sum")
+    done_count = fields.Integer(string="Done", readonly=True, aggregator="sum")
+    shortfall = fields.Integer(readonly=True, aggregator="sum")
+    compliant = fields.Boolean(readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL(
+            """
+            CREATE OR REPLACE VIEW %s AS (
+            WITH drill AS (
+                SELECT company_id, (date_actual AT TIME ZONE 'UTC')::date AS day
+                  FROM safety_drill
+                 WHERE state = 'done' AND date_actual IS NOT NULL
+            ),
+            school AS (
+                SELECT c.id AS company_id,
+                       c.safety_bureau_id AS bureau_id,
+                       c.safety_school_type AS school_type,
+                       COALESCE(c.safety_is_boarding, FALSE) AS is_boarding,
+                       r.id AS requirement_id,
+                       r.period,
+                       r.min_count,
+                       date_trunc('year', LEAST(c.create_date::date,
+                           (SELECT min(d.day) FROM drill d WHERE d.company_id = c.id)))::date AS first_day,
+                       GREATEST(CURRENT_DATE,
+                           (SELECT max(d.day) FROM drill d WHERE d.company_id = c.id)) AS last_day
+                  FROM res_company c
+                  CROSS JOIN LATERAL (
+                      SELECT req.id, req.period, req.min_count
+                        FROM safety_drill_requirement req
+                       WHERE COALESCE(req.active, FALSE)
+                         AND req.school_type = c.safety_school_type
+                         AND (req.bureau_id = c.safety_bureau_id OR req.bureau_id IS NULL)
+                         AND (NOT COALESCE(req.boarding_only, FALSE) OR COALESCE(c.safety_is_boarding, FALSE))
+                       ORDER BY COALESCE(req.boarding_only, FALSE) DESC, (req.bureau_id IS NULL), req.id
+                       LIMIT 1
+                  ) r
+                 WHERE c.safety_school_type IS NOT NULL
+            ),
+            period AS (
+                SELECT s.*, p::date AS period_start,
+                       (p + CASE WHEN s.period = 'quarter' THEN interval '3 months'
+                                 ELSE interval '1 month' END)::date AS next_start
+                  FROM school s
+                  CROSS JOIN LATERAL generate_series(
+                      s.first_day::timestamp, s.last_day::timestamp,
+                      CASE WHEN s.period = 'quarter' THEN interval '3 months' ELSE interval '1 month' END
+                  ) p
+            )
+            SELECT p.company_id::bigint * 1000000
+                       + EXTRACT(YEAR FROM p.period_start)::bigint * 100
+                       + EXTRACT(MONTH FROM p.period_start)::bigint AS id,
+                   p.company_id, p.bureau_id, p.school_type, p.is_boarding, p.requirement_id,
+                   p.period, p.period_start, (p.next_start - 1) AS period_end,
+                   p.min_count AS required_count,
+                   count(d.day)::integer AS done_count,
+                   GREATEST(p.min_count - count(d.day), 0)::integer AS shortfall,
+                   count(d.day) >= p.min_count AS compliant
+              FROM period p
+              LEFT JOIN drill d
+                ON d.company_id = p.company_id AND d.day >= p.period_start AND d.day < p.next_start
+             GROUP BY p.company_id, p.bureau_id, p.school_type, p.is_boarding, p.requirement_id,
+                      p.period, p.period_start, p.next_start, p.min_count
+            )
+            """,
+            SQL.identifier(self._table),
+        ))

@@ -1,0 +1,89 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+TRAINING_TOPICS = [
+    ("fire_safety", "Fire Safety"),
+    ("evacuation_guiding", "Escape and Evacuation Guiding"),
+    ("first_aid", "First Aid"),
+    ("traffic", "Traffic Safety"),
+    ("food_safety", "Food Safety"),
+    ("anti_intrusion", "Anti-Intrusion"),
+    ("other", "Other"),
+]
+
+
+class SafetyTraining(models.Model):
+    """One safety training session of a school's staff, with its attendance record."""
+
+    _name = "safety.training"
+    _description = "Safety Training"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Title", required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", string="School", required=True, index=True,
+        default=lambda self: self.env.company, tracking=True,
+    )
+    bureau_id = fields.Many2one(related="company_id.safety_bureau_id", store=True, string="Bureau")
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
+    topic = fields.Selection(TRAINING_TOPICS, required=True, default="fire_safety", tracking=True, index=True)
+    trainer = fields.Char(help="Person or organisation giving the training, e.g. the local fire brigade.")
+    hours = fields.Float(digits=(4, 1))
+    location = fields.Char()
+    attendee_ids = fields.Many2many(
+        "hr.employee", "safety_training_hr_employee_rel", "training_id", "employee_id",
+        string="Attendees", check_company=True, domain="[('company_id', '=', company_id)]",
+    )
+    attendee_count = fields.Integer(compute="_compute_attendee_count", string="Attendees Count")
+    external_count = fields.Integer(
+        string="External Attendees",
+        help="Outside staff who attended (contracted guards, canteen contractors, bus drivers...).",
+    )
+    attachment_ids = fields.Many2many(
+        "ir.attachment", "safety_training_attachment_rel", "training_id", "attachment_id",
+        string="Evidence", help="Sign-in sheets, photos, slides.",
+    )
+    note = fields.Html(string="Content")
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done")],
+        default="draft", required=True, tracking=True, index=True, copy=False,
+    )
+
+    _sql_constraints = [
+        ("numbers_positive", "CHECK(hours >= 0 AND external_count >= 0)",
+         "Hours and external attendees cannot be negative."),
+    ]
+
+    @api.depends("attendee_ids", "external_count")
+    def _compute_attendee_count(self):
+        for training in self:
+            training.attendee_count = len(training.attendee_ids) + training.external_count
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("safety_training_transition"):
+            raise UserError(self.env._("Change the status of a training with its buttons."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if self.filtered(lambda t: t.state == "done"):
+            raise UserError(self.env._("A done training is part of the training record and cannot be deleted."))
+        if not self.env.su and self.env.user.has_group("school_safety.group_school_principal"):
+            raise AccessError(self.env._("Principals cannot delete trainings."))
+
+    def action_done(self):
+        for training in self:
+            if training.state != "draft":
+                raise UserError(self.env._("%(training)s is already done.", training=training.name))
+            if not training.attendee_ids and training.external_count < 1:
+                raise UserError(
+                    self.env._("%(training)s: record at least one attendee.", training=training.name)
+                )
+        self.with_context(safety_training_transition=True).write({"state": "done"})
+        return True
+
+    def action_draft(self):
+        self.with_context(safety_training_transition=True).write({"state": "draft"})
+        return True

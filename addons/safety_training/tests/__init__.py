@@ -1,0 +1,6 @@
+from . import test_drill
+from . import test_drill_compliance
+from . import test_drill_report
+from . import test_training
+from . import test_training_security
+from . import test_demo_data

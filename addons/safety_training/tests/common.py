@@ -1,0 +1,70 @@
+from datetime import date, datetime
+
+from odoo import Command
+
+from odoo.addons.school_safety.tests.common import SchoolSafetyCase
+
+
+class SafetyTrainingCase(SchoolSafetyCase):
+    """The school world of school_safety plus helpers for drills and trainings.
+
+    School A (primary, day school, low building) and school B (junior secondary,
+    boarding) come from SchoolSafetyCase; a kindergarten of the same bureau is added.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.kindergarten = cls.env["res.company"].create({
+            "name": "Test Kindergarten K",
+            "parent_id": cls.bureau.id,
+            "safety_school_type": "kindergarten",
+            "safety_enrollment_day": 200,
+        })
+        cls.employee_commander_k = cls.env["hr.employee"].create({
+            "name": "Deputy K", "company_id": cls.kindergarten.id, "safety_position": "deputy",
+        })
+
+    @classmethod
+    def _commander(cls, company):
+        return {
+            cls.school_a: cls.employee_officer_a,
+            cls.school_b: cls.employee_principal_b,
+            cls.kindergarten: cls.employee_commander_k,
+        }[company]
+
+    @classmethod
+    def _drill(cls, company=None, **vals):
+        company = company or cls.school_a
+        return cls.env["safety.drill"].create(dict({
+            "company_id": company.id,
+            "drill_type": "fire",
+            "mode": "real",
+            "date_planned": date(2026, 5, 10),
+            "date_actual": datetime(2026, 5, 10, 2, 0),
+            "commander_id": cls._commander(company).id,
+            "student_count": 600,
+            "staff_count": 40,
+            "evacuation_seconds": 110,
+            "plan_suitable": True,
+            "staff_in_position": True,
+        }, **vals))
+
+    @classmethod
+    def _done_drill(cls, company, day, **vals):
+        drill = cls._drill(company, date_planned=day, date_actual=datetime(day.year, day.month, day.day, 2, 0), **vals)
+        drill.action_done()
+        return drill
+
+    @classmethod
+    def _training(cls, company=None, **vals):
+        company = company or cls.school_a
+        return cls.env["safety.training"].create(dict({
+            "name": "Fire extinguisher practice",
+            "company_id": company.id,
+            "topic": "fire_safety",
+            "date": date(2026, 3, 1),
+            "trainer": "District fire brigade",
+            "hours": 2,
+            "attendee_ids": [Command.set(cls._commander(company).ids)],
+        }, **vals))
