@@ -9,7 +9,7 @@ class SafetyDrillCompliance(models.Model):
 
     Periods run from January of the year of the school's creation or first drill
     (whichever is earlier) to the current period; only done drills count, by the day
-    they were held (UTC).
+    they were held in the school's time zone (its partner's, else Asia/Shanghai).
     """
 
     _name = "safety.drill.compliance"
@@ -20,7 +20,8 @@ class SafetyDrillCompliance(models.Model):
         "safety.drill": ["company_id", "state", "date_actual"],
         "safety.drill.requirement": ["bureau_id", "school_type", "boarding_only", "period",
                                      "min_count", "active"],
-        "res.company": ["safety_school_type", "safety_bureau_id", "safety_is_boarding"],
+        "res.company": ["safety_school_type", "safety_bureau_id", "safety_is_boarding", "partner_id"],
+        "res.partner": ["tz"],
     }
 
     company_id = fields.Many2one("res.company", string="School", readonly=True)
@@ -42,9 +43,13 @@ class SafetyDrillCompliance(models.Model):
             """
             CREATE OR REPLACE VIEW %s AS (
             WITH drill AS (
-                SELECT company_id, (date_actual AT TIME ZONE 'UTC')::date AS day
-                  FROM safety_drill
-                 WHERE state = 'done' AND date_actual IS NOT NULL
+                SELECT d.company_id,
+                       (d.date_actual AT TIME ZONE 'UTC'
+                                      AT TIME ZONE COALESCE(NULLIF(p.tz, ''), 'Asia/Shanghai'))::date AS day
+                  FROM safety_drill d
+                  JOIN res_company c ON c.id = d.company_id
+                  LEFT JOIN res_partner p ON p.id = c.partner_id
+                 WHERE d.state = 'done' AND d.date_actual IS NOT NULL
             ),
             school AS (
                 SELECT c.id AS company_id,

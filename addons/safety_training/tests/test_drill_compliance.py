@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
@@ -89,6 +89,17 @@ class TestDrillCompliance(SafetyTrainingCase):
         self._assert_row(may, 1, 1, True)
         self._assert_row(self._row(self.school_a, date(2026, 6, 1)), 1, 1, True)
         self._assert_row(self._row(self.school_a, date(2026, 4, 1)), 1, 0, False)
+
+    def test_drill_counts_on_the_school_day(self):
+        """A drill at 07:30 on 1 August in Shanghai is 23:30 on 31 July in UTC: it counts
+        for August, the month the school held it."""
+        with freeze_time("2026-08-20 10:00:00"):
+            self.school_a.partner_id.tz = "Asia/Shanghai"
+            drill = self._drill(self.school_a, date_planned=date(2026, 8, 1),
+                                date_actual=datetime(2026, 7, 31, 23, 30))
+            drill.action_done()
+            self._assert_row(self._row(self.school_a, date(2026, 8, 1)), 1, 1, True)
+            self._assert_row(self._row(self.school_a, date(2026, 7, 1)), 1, 0, False)
 
     def test_boarding_school_needs_two_a_month(self):
         may = self._row(self.school_b, date(2026, 5, 1))
