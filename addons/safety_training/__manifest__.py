@@ -24,4 +24,9 @@
     "demo": [
         "demo/safety_training_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "safety_training/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -4,3 +4,4 @@ from . import test_drill_report
 from . import test_training
 from . import test_training_security
 from . import test_demo_data
+from . import test_drill_tour
