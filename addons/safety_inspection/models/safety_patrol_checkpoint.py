@@ -206,11 +206,20 @@ class SafetyPatrolCheckpoint(models.Model):
         if error:
             return self.browse(), error
         checkpoint = self.sudo().with_context(active_test=False).browse(checkpoint_id).exists()
-        if not checkpoint or not checkpoint.active:
-            return self.browse(), "token_unknown_checkpoint"
-        if version != checkpoint.token_version:
-            return checkpoint, "token_reissued"
-        return checkpoint, None
+        error = self._patrol_token_state(version, checkpoint)
+        if error == "token_unknown_checkpoint":
+            return self.browse(), error
+        return checkpoint, error
+
+    @api.model
+    def _patrol_token_state(self, version, checkpoint):
+        """The error code of a genuine token against its checkpoint (a record, or the
+        scan endpoint's row with ``active`` and ``token_version``), or None when valid."""
+        if not checkpoint or not checkpoint["active"]:
+            return "token_unknown_checkpoint"
+        if version != checkpoint["token_version"]:
+            return "token_reissued"
+        return None
 
     @api.model
     def _patrol_qr_png(self, payload):

@@ -247,10 +247,7 @@ class SafetyPatrolScan(models.Model):
         stop = None
         if not error:
             stop = self._patrol_stop(patrol, checkpoint_id, device_time)
-            if not stop or not stop["active"]:
-                error = "token_unknown_checkpoint"
-            elif version != stop["token_version"]:
-                error = "token_reissued"
+            error = Checkpoint._patrol_token_state(version, stop)
         if error:
             messages = {
                 "token_malformed": self.env._("This is not a patrol checkpoint code."),

@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.school_safety.tests.common import SchoolSafetyCase
@@ -71,6 +71,17 @@ class PatrolCase(SchoolSafetyCase):
             "planned_start": T0, "planned_end": T0 + timedelta(minutes=60), "grace_minutes": 15,
         })
         cls.counter = 0
+
+    @classmethod
+    def _round_running_now(cls):
+        """A round of route A for guard A that started five minutes ago (real time), for
+        the tests that go through a browser or HTTP, where time cannot be frozen."""
+        now = fields.Datetime.now()
+        return cls.env["safety.patrol.round"].create({
+            "company_id": cls.school_a.id, "route_id": cls.route_a.id,
+            "guard_ids": [Command.set(cls.user_guard_a.ids)],
+            "planned_start": now - timedelta(minutes=5), "planned_end": now + timedelta(minutes=55),
+        })
 
     def payload(self, checkpoint=None, minutes=5, **overrides):
         """A clean scan of ``checkpoint`` taken ``minutes`` after T0, at its position."""

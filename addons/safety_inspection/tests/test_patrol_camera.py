@@ -2,13 +2,11 @@ import io
 import os
 import shutil
 import tempfile
-from datetime import timedelta
 from unittest.mock import patch
 
 import qrcode
 from PIL import Image
 
-from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -46,12 +44,7 @@ class TestPatrolCamera(PatrolCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        now = fields.Datetime.now()
-        cls.round_now = cls.env["safety.patrol.round"].create({
-            "company_id": cls.school_a.id, "route_id": cls.route_a.id,
-            "guard_ids": [Command.set(cls.user_guard_a.ids)],
-            "planned_start": now - timedelta(minutes=5), "planned_end": now + timedelta(minutes=55),
-        })
+        cls.round_now = cls._round_running_now()
 
     def test_camera_scan_tour(self):
         folder = tempfile.mkdtemp(prefix="safety_patrol_camera_")

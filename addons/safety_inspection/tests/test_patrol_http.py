@@ -1,7 +1,6 @@
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from .common_patrol import PatrolCase
@@ -18,12 +17,7 @@ class TestPatrolHttp(PatrolCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        now = fields.Datetime.now()
-        cls.round_now = cls.env["safety.patrol.round"].create({
-            "company_id": cls.school_a.id, "route_id": cls.route_a.id,
-            "guard_ids": [Command.set(cls.user_guard_a.ids)],
-            "planned_start": now - timedelta(minutes=5), "planned_end": now + timedelta(minutes=55),
-        })
+        cls.round_now = cls._round_running_now()
 
     def now_payload(self, checkpoint=None, **overrides):
         return self.payload(

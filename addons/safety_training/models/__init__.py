@@ -3,5 +3,4 @@ from . import safety_drill_problem
 from . import safety_drill_requirement
 from . import safety_drill_compliance
 from . import safety_training
-from . import hr_employee
-from . import hr_employee_public
+from . import hr_employee_base

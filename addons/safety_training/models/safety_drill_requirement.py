@@ -64,14 +64,8 @@ class SafetyDrillRequirement(models.Model):
     @api.model
     def _for_school(self, school):
         """The requirement that applies to ``school``: boarding rows first for a boarding
-        school, then the bureau's own rows before the defaults. Same order as the SQL of
-        safety.drill.compliance."""
-        school = school.sudo()
-        if not school.safety_school_type:
-            return self.browse()
-        candidates = self.sudo().search([
-            ("school_type", "=", school.safety_school_type),
-            ("bureau_id", "in", [school.safety_bureau_id.id, False]),
-            ("boarding_only", "in", [False, True] if school.safety_is_boarding else [False]),
-        ])
-        return candidates.sorted(lambda r: (not r.boarding_only, not r.bureau_id, r.id))[:1]
+        school, then the bureau's own rows before the defaults. Read from the compliance
+        report, whose SQL is the one place that picks it."""
+        row = self.env["safety.drill.compliance"].sudo().search(
+            [("company_id", "=", school.id)], limit=1)
+        return self.browse(row.requirement_id.id)

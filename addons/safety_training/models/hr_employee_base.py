@@ -7,8 +7,11 @@ from odoo.exceptions import UserError
 FIRE_TRAINING_MONTHS = 12
 
 
-class HrEmployee(models.Model):
-    _inherit = "hr.employee"
+class HrEmployeeBase(models.AbstractModel):
+    """The fire-safety follow-up, on employees and on their public profiles (which safety
+    officers, who are not HR users, read and search): both share the employees' ids."""
+
+    _inherit = "hr.employee.base"
 
     safety_fire_training_date = fields.Date(
         string="Last Fire-Safety Training", compute="_compute_safety_fire_training",
@@ -23,17 +26,18 @@ class HrEmployee(models.Model):
         return fields.Date.context_today(self) - relativedelta(months=FIRE_TRAINING_MONTHS)
 
     def _compute_safety_fire_training(self):
-        last = dict(
-            self.env["safety.training"].sudo()._read_group(
+        last = {
+            employee.id: day
+            for employee, day in self.env["safety.training"].sudo()._read_group(
                 [("state", "=", "done"), ("topic", "=", "fire_safety"),
                  ("attendee_ids", "in", self._origin.ids)],
                 ["attendee_ids"],
                 ["date:max"],
             )
-        )
+        }
         limit = self._safety_fire_training_limit()
         for employee in self:
-            day = last.get(employee._origin)
+            day = last.get(employee._origin.id)
             employee.safety_fire_training_date = day
             employee.safety_fire_training_overdue = not day or day < limit
 
