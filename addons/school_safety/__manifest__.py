@@ -2,14 +2,14 @@
     "name": "School Safety",
     "summary": "Schools as companies of an education bureau, safety roles, "
     "responsibility letters and the ground the other safety addons build on",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/School Safety",
     "website": "https://github.com/school-safety/school-safety",
     "author": "School Safety contributors",
     "license": "AGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["hr", "portal", "report_xlsx"],
+    "depends": ["hr", "portal", "report_xlsx", "base_tier_validation"],
     "data": [
         "security/school_safety_security.xml",
         "security/ir.model.access.csv",

@@ -1,3 +1,7 @@
+from . import safety_evidence_mixin
+from . import tier_review
+from . import ir_attachment
+from . import mail_message
 from . import res_company
 from . import hr_employee
 from . import res_users

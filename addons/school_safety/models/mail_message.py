@@ -1,0 +1,40 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+
+
+class MailMessage(models.Model):
+    """The chatter of an evidence record (its tracked changes: who moved it from which state
+    to which) is part of the record: once the record is kept, its messages are neither moved
+    to another record nor deleted, except by the server itself."""
+
+    _inherit = "mail.message"
+
+    def _safety_kept_record(self):
+        evidence = {name for name, _fields in self.env["safety.evidence.mixin"]._safety_evidence_models()}
+        for message in self.sudo():
+            if message.model in evidence and message.res_id:
+                record = self.env[message.model].sudo().with_context(active_test=False).browse(message.res_id).exists()
+                if record and record._safety_is_kept():
+                    return record
+        return None
+
+    def _safety_check_kept(self):
+        if self.env.su:
+            return
+        record = self._safety_kept_record()
+        if record:
+            raise UserError(
+                self.env._(
+                    "The history of %(record)s is part of the record and cannot be removed.",
+                    record=record.display_name,
+                )
+            )
+
+    def write(self, vals):
+        if {"model", "res_id", "tracking_value_ids"} & set(vals):
+            self._safety_check_kept()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_safety_evidence(self):
+        self._safety_check_kept()
