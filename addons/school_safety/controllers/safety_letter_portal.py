@@ -42,6 +42,10 @@ class SafetyLetterPortal(http.Controller):
         letter, side = self._safety_letter_for_token(letter_id, access_token)
         if not letter:
             return {"error": request.env._("This link is not valid.")}
+        other = letter[f"party_{'a' if side == 'b' else 'b'}_employee_id"].user_id
+        if other and request.env.user == other:
+            # the other party handed the link out: they cannot sign in the place of its owner
+            return {"error": request.env._("This link is for the other party: they sign it themselves.")}
         try:
             letter._safety_sign(side, signature, name, request.httprequest.remote_addr)
         except UserError as error:

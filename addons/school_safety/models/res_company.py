@@ -1,7 +1,7 @@
 import operator as py_operator
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 SCHOOL_TYPES = [
     ("kindergarten", "Kindergarten"),
@@ -14,6 +14,25 @@ SCHOOL_TYPES = [
     ("special_education", "Special Education School"),
 ]
 
+
+# What a bureau manager (who is no Odoo administrator) may give or change on the schools
+# of their bureau: the school profile and its address. Never the contact behind the company
+# (whose name, email... the company's fields write through), its users or its place in
+# the bureau tree.
+SCHOOL_PROFILE_FIELDS = frozenset({
+    "name", "safety_school_type", "safety_enrollment_day", "safety_enrollment_boarding",
+    "safety_building_floors", "safety_principal_id", "safety_officer_id", "safety_latitude",
+    "safety_longitude", "safety_guards_contracted", "street", "street2", "zip", "city",
+    "state_id", "country_id", "phone", "mobile", "email", "website", "logo",
+})
+# ... and on their bureau: the guard rule it sets for its schools
+BUREAU_PROFILE_FIELDS = frozenset({
+    "safety_guard_rule_small_max", "safety_guard_rule_medium_max", "safety_guard_rule_step",
+    "safety_officer_id", "street", "street2", "zip", "city", "state_id", "country_id",
+    "phone", "mobile", "email", "website", "logo",
+})
+# registering a school: its profile under a bureau of theirs
+SCHOOL_CREATE_FIELDS = (SCHOOL_PROFILE_FIELDS - {"safety_principal_id", "safety_officer_id"}) | {"parent_id"}
 
 SHORTFALL_OPERATORS = {
     "=": py_operator.eq,
@@ -268,8 +287,8 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         if self._safety_is_bureau_school_creation(vals_list):
             # A bureau manager registers schools under a bureau they belong to. Odoo keeps
-            # company creation to administrators, so this one case runs as superuser once
-            # the check above has passed; anything else goes through the normal rights.
+            # company creation to administrators, so this one case runs as superuser, with
+            # only the fields of a school profile (checked above).
             companies = super(ResCompany, self.sudo()).create(vals_list).sudo(False)
         else:
             companies = super().create(vals_list)
@@ -279,26 +298,63 @@ class ResCompany(models.Model):
         return companies
 
     def write(self, vals):
+        self._safety_check_profile_write(vals)
         res = super().write(vals)
         if "parent_id" in vals or "safety_is_bureau" in vals:
             self.filtered("safety_bureau_id")._safety_grant_bureau_users()
         return res
 
+    def _safety_check_profile_write(self, vals):
+        """Bureau managers hold write access to their companies for the school profiles only:
+        Odoo's own company settings stay with its administrators."""
+        if self.env.su or self.env.user.has_group("base.group_erp_manager"):
+            return
+        allowed = set()
+        if all(company.safety_is_school for company in self):
+            allowed = SCHOOL_PROFILE_FIELDS
+        elif all(company.safety_is_bureau for company in self):
+            allowed = BUREAU_PROFILE_FIELDS
+        wrong = set(vals) - allowed
+        if wrong:
+            raise AccessError(
+                self.env._(
+                    "Only Odoo administrators change %(fields)s of a school or a bureau.",
+                    fields=", ".join(
+                        sorted(self._fields[name]._description_string(self.env)
+                               if name in self._fields else name for name in wrong)
+                    ),
+                )
+            )
+
     @api.model
     def _safety_is_bureau_school_creation(self, vals_list):
-        if self.env.su or not self.env.user.has_group("school_safety.group_bureau_manager"):
+        """A bureau manager (not an administrator) registering schools of their own bureau,
+        with nothing but school profile fields. Anything else is refused outright."""
+        if self.env.su or self.env.user.has_group("base.group_erp_manager"):
+            return False
+        if not self.env.user.has_group("school_safety.group_bureau_manager"):
             return False
         user_companies = self.env.user.company_ids
         for vals in vals_list:
+            # the form also sends the empty values of the fields it shows (set nothing)
+            wrong = {name for name, value in vals.items() if name not in SCHOOL_CREATE_FIELDS and value}
+            if wrong:
+                raise AccessError(
+                    self.env._(
+                        "A school is registered with its profile only, not with: %(fields)s.",
+                        fields=", ".join(sorted(wrong)),
+                    )
+                )
             parent = self.browse(vals.get("parent_id")).exists()
             if (
                 not vals.get("safety_school_type")
-                or vals.get("safety_is_bureau")
                 or not parent
                 or not parent.sudo().safety_is_bureau
                 or parent not in user_companies
             ):
-                return False
+                raise AccessError(
+                    self.env._("A bureau manager registers schools, under a bureau of their own.")
+                )
         return True
 
     def _safety_grant_bureau_users(self):

@@ -5,8 +5,12 @@ import json
 import uuid
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.http import request
+from odoo.tools import consteq, html_sanitize
 from odoo.tools.sql import create_index
 
 from .safety_letter_template import LETTER_LEVELS
@@ -16,12 +20,10 @@ SIGNATURE_FIELDS = tuple(
     for side in ("a", "b")
     for name in ("signature", "signed_by", "signed_on", "signed_ip")
 )
-# Nothing of this changes once a letter is signed; "content" not once it is issued.
-LOCKED_FIELDS = frozenset(
-    SIGNATURE_FIELDS
-    + (
+# The text and the parties: frozen once the letter is issued, whoever writes.
+ISSUED_FROZEN_FIELDS = frozenset(
+    (
         "content",
-        "signed_hash",
         "template_id",
         "level",
         "campaign_id",
@@ -37,6 +39,12 @@ LOCKED_FIELDS = frozenset(
         "issue_date",
     )
 )
+# What server steps may still write on a sealed (signed) letter: it is superseded when the
+# party leaves, and the bookkeeping of its links. The seal (text, signatures, hash) never.
+SEALED_SERVER_FIELDS = frozenset({
+    "state", "progress", "superseded_date", "reminder_date", "escalation_date",
+    "access_token", "access_token_expiry", "party_a_access_token",
+})
 
 STATES = [
     ("draft", "Draft"),
@@ -54,45 +62,67 @@ PROGRESS = [
 
 
 class SafetyLetter(models.Model):
+    """One responsibility letter between two parties.
+
+    Letters are written only by their own steps (generation, issue, signing, supersession:
+    ``_safety_client_writable`` is empty); once both parties signed, the text, signatures
+    and hash are sealed, even for the superuser. Issued and signed letters are never deleted.
+    """
+
     _name = "safety.letter"
     _description = "Safety Responsibility Letter"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.evidence.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "year desc, company_id, level, id"
     _check_company_auto = True
+    _safety_create_fields = frozenset()
+    _safety_client_writable = frozenset()
+    _safety_locked_server_fields = SEALED_SERVER_FIELDS
 
     name = fields.Char(required=True, readonly=True)
+    # evidence is never cascaded away: what a letter points to cannot be deleted under it
     campaign_id = fields.Many2one(
-        "safety.letter.campaign", required=True, readonly=True, index=True, ondelete="cascade"
+        "safety.letter.campaign", required=True, readonly=True, index=True, ondelete="restrict"
     )
     year = fields.Integer(required=True, readonly=True, index=True, aggregator=False)
     company_id = fields.Many2one(
-        "res.company", string="School", required=True, readonly=True, index=True
+        "res.company", string="School", required=True, readonly=True, index=True, ondelete="restrict"
     )
     level = fields.Selection(LETTER_LEVELS, required=True, readonly=True, index=True)
-    template_id = fields.Many2one("safety.letter.template", required=True, readonly=True)
+    template_id = fields.Many2one(
+        "safety.letter.template", required=True, readonly=True, ondelete="restrict"
+    )
     parent_id = fields.Many2one(
         "safety.letter", string="Letter Above", readonly=True, index="btree_not_null", ondelete="set null"
     )
     child_ids = fields.One2many("safety.letter", "parent_id", string="Letters Below")
     party_key = fields.Char(required=True, readonly=True, help="Technical: who party B is.")
-    party_a_employee_id = fields.Many2one("hr.employee", string="Party A", readonly=True, index=True)
+    party_a_employee_id = fields.Many2one(
+        "hr.employee", string="Party A", readonly=True, index=True, ondelete="restrict"
+    )
     party_a_name = fields.Char(string="Party A Name", readonly=True)
     party_b_employee_id = fields.Many2one(
-        "hr.employee", string="Party B Employee", readonly=True, index="btree_not_null"
+        "hr.employee", string="Party B Employee", readonly=True, index="btree_not_null",
+        ondelete="restrict",
     )
     party_b_partner_id = fields.Many2one(
-        "res.partner", string="Party B Contact", readonly=True, index="btree_not_null"
+        "res.partner", string="Party B Contact", readonly=True, index="btree_not_null",
+        ondelete="restrict",
     )
     party_b_name = fields.Char(string="Party B Name", readonly=True)
-    student_id = fields.Many2one("safety.student", readonly=True, index="btree_not_null")
+    student_id = fields.Many2one(
+        "safety.student", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True)
     progress = fields.Selection(
         PROGRESS, default="draft", required=True, readonly=True, index=True,
         help="Signing status for the progress reports; overdue once the deadline has passed.",
     )
-    content = fields.Html(readonly=True, sanitize=False, help="Text frozen when the letter is issued.")
+    content = fields.Html(readonly=True, help="Text frozen when the letter is issued.")
     issue_date = fields.Datetime(readonly=True)
     deadline = fields.Date(readonly=True)
+    # the signing link of party B: read only by the server's own steps, handed out by
+    # action_signing_link (logged), never over RPC
+    access_token = fields.Char(groups="base.group_system")
     access_token_expiry = fields.Datetime(readonly=True, groups="base.group_system")
     party_a_access_token = fields.Char(copy=False, readonly=True, groups="base.group_system")
     reminder_date = fields.Datetime(readonly=True)
@@ -114,6 +144,10 @@ class SafetyLetter(models.Model):
     verification_url = fields.Char(compute="_compute_verification_url")
     can_sign_a = fields.Boolean(compute="_compute_can_sign")
     can_sign_b = fields.Boolean(compute="_compute_can_sign")
+    can_hand_out_link = fields.Boolean(
+        compute="_compute_can_hand_out_link",
+        help="The current user may hand out the signing link of the party without an account.",
+    )
 
     _sql_constraints = [
         (
@@ -153,34 +187,65 @@ class SafetyLetter(models.Model):
                 letter.sudo().party_b_employee_id.user_id == user
             )
 
+    @api.depends_context("uid")
+    @api.depends("state", "party_a_signed_on", "party_b_signed_on")
+    def _compute_can_hand_out_link(self):
+        for letter in self:
+            side = letter._safety_link_side() if letter.id else None
+            allowed = False
+            if side:
+                try:
+                    letter._safety_check_hand_out(side)
+                    allowed = True
+                except AccessError:
+                    allowed = False
+            letter.can_hand_out_link = allowed
+
     # ------------------------------------------------------------------ CRUD
 
-    def write(self, vals):
-        touched = set(vals) & LOCKED_FIELDS
-        if touched and not self.env.context.get("safety_letter_internal"):
-            if set(vals) & set(SIGNATURE_FIELDS) and not self.env.context.get("safety_letter_signing"):
-                raise UserError(self.env._("Signatures are only given with the Sign action."))
-            if self.filtered(lambda l: l.state in ("signed", "superseded") and l.signed_hash):
-                raise UserError(
-                    self.env._("A signed letter is locked: its text and signatures cannot change.")
-                )
-            if touched - set(SIGNATURE_FIELDS) and self.filtered(lambda l: l.state != "draft"):
-                raise UserError(
-                    self.env._("The text of an issued letter is frozen and cannot change.")
-                )
-        return super().write(vals)
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return bool(self.signed_hash) and self.state in ("signed", "superseded")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_issued(self):
-        if self.filtered(lambda l: l.state != "draft"):
-            raise UserError(
-                self.env._("Issued and signed letters are kept; supersede them instead of deleting.")
-            )
+    def _safety_is_kept(self):
+        self.ensure_one()
+        return self.state != "draft"
+
+    def _safety_locked_message(self):
+        return self.env._("A signed letter is locked: its text and signatures cannot change.")
+
+    def _safety_undeletable_message(self):
+        return self.env._("Issued and signed letters are kept; supersede them instead of deleting.")
+
+    def write(self, vals):
+        frozen = set(vals) & ISSUED_FROZEN_FIELDS
+        if frozen and self._safety_changed({k: vals[k] for k in frozen}) and self.filtered(
+            lambda letter: letter.state != "draft"
+        ):
+            raise UserError(self.env._("The text of an issued letter is frozen and cannot change."))
+        if "state" in vals and vals["state"] != "superseded" and self.filtered(
+            lambda letter: letter._safety_is_locked()
+        ):
+            raise UserError(self._safety_locked_message())
+        return super().write(vals)
 
     # --------------------------------------------------------------- actions
 
+    def _safety_check_leader(self):
+        """The current user runs the letters: a bureau manager, or a principal of their school."""
+        self.check_access("write")
+        user = self.env.user
+        if not (
+            user.has_group("school_safety.group_bureau_manager")
+            or user.has_group("school_safety.group_school_principal")
+        ):
+            raise AccessError(
+                self.env._("Only the bureau's managers and the school's principal manage letters.")
+            )
+
     def action_issue(self):
         """Freeze the text of draft letters and open them for signing."""
+        self._safety_check_leader()
         drafts = self.filtered(lambda l: l.state == "draft")
         if self - drafts:
             raise UserError(self.env._("Only draft letters can be issued."))
@@ -190,12 +255,16 @@ class SafetyLetter(models.Model):
 
     def action_supersede(self):
         """The party left: the letter no longer binds anyone, but is kept (and stays locked)."""
-        letters = self.filtered(lambda l: l.state != "superseded")
+        self._safety_check_leader()
+        self._safety_supersede()
+        return True
+
+    def _safety_supersede(self):
+        letters = self.sudo().filtered(lambda l: l.state != "superseded")
         letters.activity_unlink(["school_safety.mail_activity_type_safety_letter_sign"])
-        letters.with_context(safety_letter_internal=True).write(
+        letters.write(
             {"state": "superseded", "progress": "superseded", "superseded_date": fields.Datetime.now()}
         )
-        return True
 
     @api.model
     def _safety_supersede_parties(self, party_field, parties):
@@ -203,7 +272,7 @@ class SafetyLetter(models.Model):
         (employees or students who left)."""
         self.sudo().search(
             [(party_field, "in", parties.ids), ("state", "!=", "superseded")]
-        ).action_supersede()
+        )._safety_supersede()
 
     def action_sign(self, signature, name=None):
         """Sign as the current user in the backend; the user must be a party."""
@@ -220,7 +289,8 @@ class SafetyLetter(models.Model):
             raise UserError(
                 self.env._("You are not a party to this letter and cannot sign it for someone else.")
             )
-        ip = self.env.context.get("safety_signer_ip")
+        # the signer's address comes from the request itself, never from the caller's context
+        ip = request.httprequest.remote_addr if request else ""
         return self._safety_sign(side, signature, name or user.name, ip)
 
     def action_open_sign_wizard(self):
@@ -234,9 +304,68 @@ class SafetyLetter(models.Model):
             "context": {"default_letter_id": self.id},
         }
 
-    def action_preview_portal(self):
+    def action_signing_link(self):
+        """Hand out the signing link of the party without an account (logged on the letter)."""
         self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self.get_portal_url(), "target": "new"}
+        side = self._safety_link_side()
+        if not side:
+            raise UserError(self.env._("Nobody of this letter signs through a link: both parties sign here."))
+        self._safety_check_hand_out(side)
+        self._safety_log_hand_out(side)
+        return {"type": "ir.actions.act_url", "url": self._safety_portal_url(side), "target": "new"}
+
+    def _safety_link_side(self):
+        """The side still to sign that has no user account ('b' first), or None."""
+        self.ensure_one()
+        letter = self.sudo()
+        if letter.state != "issued":
+            return None
+        for side in ("b", "a"):
+            if not letter[f"party_{side}_signed_on"] and not letter[f"party_{side}_employee_id"].user_id:
+                return side
+        return None
+
+    def _safety_check_hand_out(self, side):
+        """Who may hand out a signing link: the other party (the class teacher for a guardian,
+        the manager for their staff), the school's principal, the bureau's managers."""
+        self.ensure_one()
+        self.check_access("read")
+        user = self.env.user
+        letter = self.sudo()
+        other = letter[f"party_{'a' if side == 'b' else 'b'}_employee_id"].user_id
+        if user == other and other:
+            return
+        if user.has_group("school_safety.group_bureau_manager") or (
+            user.has_group("school_safety.group_school_principal") and letter.company_id in user.company_ids
+        ):
+            return
+        raise AccessError(
+            self.env._(
+                "Only the other party, the principal or the bureau hand out the signing link of %(letter)s.",
+                letter=letter.name,
+            )
+        )
+
+    def _safety_log_hand_out(self, side):
+        letter = self.sudo()
+        party = letter[f"party_{side}_name"] or ""
+        letter.message_post(
+            body=self.env._("Signing link of %(party)s handed out by %(user)s.", party=party, user=self.env.user.name),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _portal_ensure_token(self):
+        # the token signs for party B: outside the server's own steps, only through
+        # action_signing_link (portal.mixin would hand it to any reader, e.g. the share wizard)
+        if not self.env.su:
+            raise AccessError(self.env._("Signing links are handed out with the Signing Link button."))
+        return super()._portal_ensure_token()
+
+    def _safety_content_html(self):
+        """The frozen text as shown on screen and on paper, sanitised again on output (read with
+        the rights of ``self``: the caller's, or the portal's once it checked the token)."""
+        self.ensure_one()
+        return Markup(html_sanitize(self.content or ""))
 
     # -------------------------------------------------------- business logic
 
@@ -264,7 +393,7 @@ class SafetyLetter(models.Model):
         if not raw.startswith(b"\x89PNG") and not raw.startswith(b"\xff\xd8"):
             raise UserError(self.env._("The signature is not a valid image."))
         now = fields.Datetime.now()
-        letter.with_context(safety_letter_signing=True).write({
+        letter.write({
             f"party_{side}_signature": signature,
             f"party_{side}_signed_by": name.strip(),
             f"party_{side}_signed_on": now,
@@ -286,7 +415,7 @@ class SafetyLetter(models.Model):
     def _safety_lock(self):
         for letter in self:
             digest = letter._safety_compute_hash()
-            letter.with_context(safety_letter_internal=True).write({
+            letter.sudo().write({
                 "state": "signed",
                 "progress": "signed",
                 "signed_date": max(letter.party_a_signed_on, letter.party_b_signed_on),
@@ -331,14 +460,15 @@ class SafetyLetter(models.Model):
         return bool(
             letter.state in ("signed", "superseded")
             and letter.signed_hash
-            and letter.signed_hash == letter._safety_compute_hash()
+            and letter.party_a_signed_on
+            and letter.party_b_signed_on
+            and letter.signed_date == max(letter.party_a_signed_on, letter.party_b_signed_on)
+            and consteq(letter.signed_hash, letter._safety_compute_hash())
         )
 
     def _safety_check_token(self, token):
         """Which party a portal token signs for ('a' or 'b'), or None when wrong/expired."""
         self.ensure_one()
-        from odoo.tools import consteq
-
         letter = self.sudo()
         if not token or letter.state == "draft":
             return None
@@ -353,7 +483,7 @@ class SafetyLetter(models.Model):
     def _safety_portal_url(self, side="b"):
         self.ensure_one()
         letter = self.sudo()
-        token = letter.access_token if side == "b" else letter.party_a_access_token
+        token = letter._portal_ensure_token() if side == "b" else letter.party_a_access_token
         return f"{letter.get_base_url()}{letter.access_url}?access_token={token}"
 
     def _safety_sign_activity_user(self):

@@ -3,7 +3,7 @@ import uuid
 from datetime import timedelta
 
 from odoo import api, fields, models, modules
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .safety_letter_template import LETTER_LANGS
@@ -47,8 +47,10 @@ INSERT_COLUMNS = (
 class SafetyLetterCampaign(models.Model):
     _name = "safety.letter.campaign"
     _description = "Safety Responsibility Letter Campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["safety.evidence.mixin", "mail.thread"]
     _order = "year desc, id desc"
+    _safety_create_fields = frozenset({"bureau_id"})
+    _safety_server_fields = frozenset({"line_ids", "letter_ids"})
 
     name = fields.Char(required=True, tracking=True)
     year = fields.Integer(required=True, default=lambda self: fields.Date.today().year, aggregator=False)
@@ -104,6 +106,33 @@ class SafetyLetterCampaign(models.Model):
         ),
     ]
 
+    def _safety_is_kept(self):
+        self.ensure_one()
+        return bool(self.env["safety.letter"].sudo().search_count(
+            [("campaign_id", "=", self.id), ("state", "!=", "draft")], limit=1
+        ))
+
+    def _safety_undeletable_message(self):
+        return self.env._(
+            "%(campaign)s has issued letters, which are kept: the campaign cannot be deleted.",
+            campaign=self.name,
+        )
+
+    def _safety_check_client_write(self, vals):
+        frozen = {"year", "lang", "bureau_signatory_id"} & set(vals)
+        if frozen and self.filtered(lambda c: c.state != "draft") and self._safety_changed(
+            {name: vals[name] for name in frozen}
+        ):
+            raise UserError(
+                self.env._("The year, language and signatory of a generated campaign cannot change.")
+            )
+
+    def unlink(self):
+        self._unlink_except_safety_evidence()
+        # only draft letters remain: they go with their campaign (signed ones never do)
+        self.env["safety.letter"].sudo().search([("campaign_id", "in", self.ids)]).unlink()
+        return super().unlink()
+
     @api.depends("line_ids.state", "line_ids.letter_count")
     def _compute_counts(self):
         for campaign in self:
@@ -119,8 +148,17 @@ class SafetyLetterCampaign(models.Model):
         The whole organisation is checked first: any gap stops the campaign before it
         writes anything, with the list of every gap found.
         """
-        self.ensure_one()
+        return self._safety_generate()
+
+    def _safety_check_manager(self):
         self.check_access("write")
+        if not self.env.user.has_group("school_safety.group_bureau_manager"):
+            raise AccessError(self.env._("Only the bureau's managers run letter campaigns."))
+
+    def _safety_generate(self, sync=False):
+        """action_generate; ``sync`` generates at once whatever the size (tests, benchmarks)."""
+        self.ensure_one()
+        self._safety_check_manager()
         schools = self.env["res.company"].sudo().search(
             [("safety_bureau_id", "=", self.bureau_id.id), ("safety_is_school", "=", True)]
         )
@@ -142,23 +180,22 @@ class SafetyLetterCampaign(models.Model):
             )
         existing = {line.company_id: line for line in self.line_ids}
         expected = self._safety_expected_counts(schools)
-        Line = self.env["safety.letter.campaign.line"]
+        Line = self.env["safety.letter.campaign.line"].sudo()
         Line.create([
             {"campaign_id": self.id, "company_id": school.id, "letter_expected": expected.get(school.id, 0)}
             for school in schools
             if school not in existing
         ])
         counts = self._safety_letter_counts()
-        for line in self.line_ids:
-            if line.company_id in existing:
-                line.letter_expected = expected.get(line.company_id.id, 0)
+        for line in self.sudo().line_ids:
             # a school whose chain is complete has nothing to do (re-runs take seconds)
             line.write({
                 "state": "done" if line.company_id.id in complete else "pending",
                 "letter_count": counts.get(line.company_id.id, 0),
+                "letter_expected": expected.get(line.company_id.id, 0),
             })
-        self.state = "running"
-        if sum(expected.values()) <= SYNC_LIMIT or self.env.context.get("safety_letter_sync"):
+        self.sudo().state = "running"
+        if sum(expected.values()) <= SYNC_LIMIT or sync:
             self._safety_process_lines()
         else:
             self.env.ref("school_safety.ir_cron_safety_letter_generate")._trigger()
@@ -167,6 +204,7 @@ class SafetyLetterCampaign(models.Model):
     def action_issue_all(self):
         """Issue every draft letter of the campaign."""
         self.ensure_one()
+        self._safety_check_manager()
         self.env["safety.letter"].flush_model()
         self.env.cr.execute(
             SQL("SELECT id FROM safety_letter WHERE campaign_id = %s AND state = 'draft'", self.id)
@@ -197,6 +235,7 @@ class SafetyLetterCampaign(models.Model):
 
     def _safety_process_lines(self, commit=False):
         self.ensure_one()
+        self = self.sudo()  # noqa: PLW0642 -- the step runs as the server (manager or cron checked)
         lines = self.line_ids.filtered(lambda l: l.state == "pending").sorted("id")
         total = len(self.line_ids)
         done = total - len(lines)
@@ -635,7 +674,7 @@ class SafetyLetterCampaign(models.Model):
                         letter._safety_schedule_sign_activities()
                 else:
                     template.send_mail(letter.id)
-            due.with_context(safety_letter_internal=True).write({"reminder_date": now})
+            due.write({"reminder_date": now})
             late = Letter.search([
                 ("campaign_id", "=", campaign.id),
                 ("state", "=", "issued"),
@@ -656,4 +695,4 @@ class SafetyLetterCampaign(models.Model):
                             count=len(school_late), school=school.name, days=campaign.escalation_days,
                         ),
                     )
-            late.with_context(safety_letter_internal=True).write({"escalation_date": now})
+            late.write({"escalation_date": now})

@@ -3,9 +3,14 @@ from odoo.tools import SQL
 
 
 class SafetyLetterCampaignLine(models.Model):
+    """Progress of one school in a campaign: written only by the campaign's own steps."""
+
     _name = "safety.letter.campaign.line"
     _description = "School of a Letter Campaign"
+    _inherit = ["safety.evidence.mixin"]
     _order = "campaign_id, id"
+    _safety_create_fields = frozenset()
+    _safety_client_writable = frozenset()
 
     campaign_id = fields.Many2one(
         "safety.letter.campaign", required=True, index=True, ondelete="cascade"

@@ -2,6 +2,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html_sanitize
 
 LETTER_LEVELS = [
     ("bureau_principal", "Bureau - Principal"),
@@ -22,7 +23,9 @@ PLACEHOLDERS = ("bureau", "school", "year", "party_a", "party_b", "student", "cl
 class SafetyLetterTemplate(models.Model):
     _name = "safety.letter.template"
     _description = "Safety Responsibility Letter Template"
+    _inherit = ["safety.evidence.mixin"]
     _order = "level, lang, version desc"
+    _safety_create_fields = frozenset()
 
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
@@ -85,10 +88,13 @@ class SafetyLetterTemplate(models.Model):
     def action_new_version(self):
         """Copy this template as its next version and archive this one."""
         self.ensure_one()
+        self.check_access("create")
+        self.check_access("write")
         last = self.with_context(active_test=False).search(
             [("level", "=", self.level), ("lang", "=", self.lang)], order="version desc", limit=1
         )
-        new = self.copy({"version": last.version + 1, "previous_id": self.id, "name": self.name})
+        # the version number and its link are the step's to set
+        new = self.sudo().copy({"version": last.version + 1, "previous_id": self.id, "name": self.name})
         super(SafetyLetterTemplate, self).write({"active": False})
         return {
             "type": "ir.actions.act_window",
@@ -108,7 +114,8 @@ class SafetyLetterTemplate(models.Model):
         self.ensure_one()
         parts = [Markup("<h2>%s</h2>") % self.title]
         parts += [self[f] or Markup() for f in ("preamble", "goals", "duties", "accountability")]
-        return str(Markup("").join(parts))
+        # sanitised once more: the issued text goes to public pages and to paper
+        return html_sanitize(str(Markup("").join(parts)))
 
     @api.model
     def _safety_fill(self, html, values):

@@ -3,8 +3,13 @@ from odoo.exceptions import ValidationError
 
 
 class SafetyStudent(models.Model):
+    """A student of one school. Students, their guardians (contacts of the school, with no
+    account) and their letters belong to the school: another school never reads them, and a
+    student moving to another school is archived here and registered there."""
+
     _name = "safety.student"
     _description = "Student"
+    _inherit = ["safety.evidence.mixin"]
     _order = "company_id, class_name, name"
     _check_company_auto = True
 
@@ -35,9 +40,39 @@ class SafetyStudent(models.Model):
         help="Parent or guardian who signs the school-family safety letter; "
         "no user account is needed.",
     )
-    guardian_name = fields.Char(related="guardian_id.name", readonly=False, string="Guardian Name")
-    guardian_phone = fields.Char(related="guardian_id.phone", readonly=False, string="Guardian Phone")
-    guardian_email = fields.Char(related="guardian_id.email", readonly=False, string="Guardian Email")
+    # the guardian's contact, kept by the school: staff who may write the student write these
+    # three fields of it (and only these), even without the right to edit contacts in general
+    guardian_name = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian", string="Guardian Name")
+    guardian_phone = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian", string="Guardian Phone")
+    guardian_email = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian", string="Guardian Email")
+
+    @api.depends("guardian_id.name", "guardian_id.phone", "guardian_id.email")
+    def _compute_guardian(self):
+        for student in self:
+            guardian = student.guardian_id
+            student.guardian_name = guardian.name
+            student.guardian_phone = guardian.phone
+            student.guardian_email = guardian.email
+
+    def _inverse_guardian(self):
+        self._safety_claim_guardians()
+        for student in self:
+            guardian = student.guardian_id.sudo()
+            if not guardian:
+                continue
+            if guardian.user_ids or guardian.company_id != student.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The contact %(guardian)s is not a guardian contact of %(school)s: edit it "
+                        "as a contact.",
+                        guardian=guardian.name, school=student.company_id.name,
+                    )
+                )
+            guardian.write({
+                "name": student.guardian_name or guardian.name,
+                "phone": student.guardian_phone,
+                "email": student.guardian_email,
+            })
 
     @api.constrains("class_teacher_id", "company_id")
     def _check_class_teacher(self):
@@ -56,25 +91,55 @@ class SafetyStudent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # an import gives the guardian by name, phone and email: make the contact
+        # an import gives the guardian by name, phone and email: make the contact, a
+        # contact of the student's school
+        default_company = self.env.company.id
         new_guardians = [vals for vals in vals_list if not vals.get("guardian_id") and vals.get("guardian_name")]
         if new_guardians:
-            partners = self.env["res.partner"].create([
+            self.check_access("create")
+            # exactly these four fields, for a guardian without account: officers register
+            # students without the right to create contacts in general
+            partners = self.env["res.partner"].sudo().create([
                 {
                     "name": vals.pop("guardian_name"),
                     "phone": vals.pop("guardian_phone", False),
                     "email": vals.pop("guardian_email", False),
+                    "company_id": vals.get("company_id") or default_company,
                 }
                 for vals in new_guardians
             ])
             for vals, partner in zip(new_guardians, partners):
                 vals["guardian_id"] = partner.id
         students = super().create(vals_list)
+        students._safety_claim_guardians()
         self.env["safety.letter.campaign"]._safety_sync_schools(students.company_id)
         return students
 
+    def _safety_claim_guardians(self):
+        """A guardian's contact belongs to the student's school, so that only that school (and
+        its bureau) reads the guardian's name, phone and email. A contact of a user account is
+        left as it is (Odoo shows users' contacts to every user); a contact of another school
+        is refused: the other school keeps its own."""
+        for student in self:
+            guardian = student.guardian_id.sudo()
+            if guardian.user_ids or guardian.company_id == student.company_id:
+                continue
+            if guardian.company_id or guardian.is_company or self.env["res.company"].sudo().search_count(
+                [("partner_id", "=", guardian.id)], limit=1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The guardian contact %(guardian)s belongs to another school: register the "
+                        "guardian of %(student)s as a contact of %(school)s.",
+                        guardian=guardian.name, student=student.name, school=student.company_id.name,
+                    )
+                )
+            guardian.company_id = student.company_id
+
     def write(self, vals):
         res = super().write(vals)
+        if "guardian_id" in vals:
+            self._safety_claim_guardians()
         if "active" in vals and not vals["active"]:
             self.env["safety.letter"]._safety_supersede_parties("student_id", self)
         elif {"class_teacher_id", "guardian_id", "company_id", "active"} & set(vals):

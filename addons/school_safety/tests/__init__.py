@@ -6,3 +6,4 @@ from . import test_tours
 from . import test_letter_campaign
 from . import test_letter_signing
 from . import test_letter_portal
+from . import test_trust

@@ -53,7 +53,7 @@ class TestLetterPortal(HttpCase, SafetyLetterCase):
         self.assertFalse(self.other.party_b_signed_on)
 
     def test_expired_token(self):
-        self.letter.sudo().with_context(safety_letter_internal=True).write(
+        self.letter.sudo().write(
             {"access_token_expiry": fields.Datetime.now() - timedelta(minutes=1)}
         )
         self.assertEqual(
