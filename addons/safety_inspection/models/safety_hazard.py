@@ -13,11 +13,25 @@ HAZARD_TRANSITIONS = {
     "submitted": ("rectifying",),
     "closed": ("submitted",),
 }
-# fields that may still change on a closed hazard (bookkeeping, never evidence)
-HAZARD_CLOSED_WRITABLE = {
-    "is_overdue", "escalation_level", "message_follower_ids", "message_main_attachment_id",
-    "activity_ids", "review_ids",
-}
+# Written only by the hazard's own steps (besides its readonly fields): the state, where it
+# comes from, and its acceptance reviews.
+HAZARD_SERVER_FIELDS = frozenset({
+    "state", "source", "source_ref", "review_ids", "message_ids", "closed_date", "is_overdue",
+    "escalation_level", "notice_number", "notice_date", "return_reason", "inspection_id",
+    "inspection_line_id",
+})
+# What the rectification notice (整改通知书) states: fixed once it is issued. The deadline
+# then moves only through an approved extension.
+HAZARD_NOTICE_FIELDS = frozenset({
+    "location", "category", "description", "found_date", "found_by_id", "photo_before_ids",
+    "rule_violated", "requirement", "deadline", "recheck_date",
+})
+# The "six fixed" and the follow-up: decided by the school's safety officer or principal, or
+# the bureau, not by the people they assign.
+HAZARD_SUPERVISOR_FIELDS = frozenset({
+    "measure", "funding_estimated", "owner_id", "deadline", "rechecker_id", "requirement",
+    "rule_violated", "recheck_date", "inspector_id", "contingency_plan",
+})
 
 HAZARD_CATEGORIES = [
     ("fire", "Fire"),
@@ -46,9 +60,13 @@ class SafetyHazard(models.Model):
 
     _name = "safety.hazard"
     _description = "Safety Hazard"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin", "tier.validation"]
     _order = "found_date desc, id desc"
     _check_company_auto = True
+    _safety_server_fields = HAZARD_SERVER_FIELDS
+    _safety_protect_reviews = True
+    _safety_sequence_code = "safety.hazard"
+    _safety_attachment_fields = ("photo_before_ids", "photo_after_ids")
 
     # acceptance (submitted -> closed) goes through the approval tiers
     _state_field = "state"
@@ -221,8 +239,6 @@ class SafetyHazard(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("safety.hazard") or "/"
             if vals.get("state", "registered") != "registered":
                 raise UserError(self.env._("A new hazard is always registered first."))
             if not vals.get("inspector_id") and vals.get("inspection_id"):
@@ -235,28 +251,78 @@ class SafetyHazard(models.Model):
         if "deadline" in vals or "found_date" in vals:
             # refuse before anything is written, not only when the constraint runs
             self._check_deadline(vals)
-        if "state" in vals and not self.env.context.get("safety_hazard_transition"):
-            raise UserError(
-                self.env._("The status of a hazard changes only through its rectification steps.")
-            )
-        locked = set(vals) - HAZARD_CLOSED_WRITABLE - {"state", "closed_date"}
-        if locked and not self.env.context.get("safety_hazard_transition"):
-            closed = self.filtered(lambda h: h.state == "closed")
-            if closed:
-                raise UserError(
-                    self.env._(
-                        "%(hazard)s is closed: its record and evidence can no longer change.",
-                        hazard=closed[0].name,
-                    )
-                )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_not_registered(self):
-        if self.filtered(lambda h: h.state != "registered"):
-            raise UserError(
-                self.env._("Only a hazard just registered can be deleted; the ledger keeps the others.")
+    @api.model
+    def _safety_state_message(self):
+        return self.env._("The status of a hazard changes only through its rectification steps.")
+
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return self.state == "closed"
+
+    def _safety_is_kept(self):
+        self.ensure_one()
+        return self.state != "registered"
+
+    def _safety_locked_message(self):
+        return self.env._(
+            "%(hazard)s is closed: its record and evidence can no longer change.", hazard=self.name
+        )
+
+    def _safety_undeletable_message(self):
+        return self.env._("Only a hazard just registered can be deleted; the ledger keeps the others.")
+
+    @api.model
+    def _safety_check_role_fields(self, names):
+        """The fields a role decides: the six fixed and the follow-up are the school's
+        supervisors' (officer, principal) or the bureau's; the bureau's supervision, the
+        bureau's only."""
+        user = self.env.user
+        bureau = user.has_group("school_safety.group_bureau_inspector")
+        supervisor = bureau or user.has_group("school_safety.group_school_safety_officer")
+        if names & HAZARD_SUPERVISOR_FIELDS and not supervisor:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a hazard are decided by the school's safety officer, its "
+                    "principal or the bureau.",
+                    fields=self._safety_field_labels(names & HAZARD_SUPERVISOR_FIELDS),
+                )
             )
+        if "bureau_supervised" in names and not bureau:
+            raise AccessError(self.env._("Only the bureau puts a hazard under its supervision (挂牌督办)."))
+        return bureau
+
+    @api.model
+    def _safety_check_client_create(self, vals_list):
+        self._safety_check_role_fields({name for vals in vals_list for name, value in vals.items() if value})
+
+    def _safety_check_client_write(self, vals):
+        """Who changes what on a hazard (the rectification steps write the rest)."""
+        changed = self._safety_changed(vals)
+        noticed = self.filtered(lambda h: h.state != "registered")
+        if noticed and changed & HAZARD_NOTICE_FIELDS:
+            if "deadline" in changed:
+                raise UserError(
+                    self.env._(
+                        "The deadline of %(hazard)s is set by its rectification notice: request a "
+                        "deadline extension.",
+                        hazard=noticed[0].name,
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "%(hazard)s: %(fields)s are stated by the rectification notice and no longer change.",
+                    hazard=noticed[0].name,
+                    fields=self._safety_field_labels(changed & HAZARD_NOTICE_FIELDS),
+                )
+            )
+        bureau = self._safety_check_role_fields(changed)
+        if "level" in changed and vals["level"] != "major":
+            if self.filtered(lambda h: h.level == "major") and not bureau:
+                raise AccessError(
+                    self.env._("Only the bureau can downgrade a major hazard: it is accepted by the bureau.")
+                )
 
     # Rectification steps ----------------------------------------------------
 
@@ -265,9 +331,7 @@ class SafetyHazard(models.Model):
 
     def _set_state(self, state, extra=None):
         self._check_transition(state)
-        self.with_context(safety_hazard_transition=True, skip_validation_check=True).write(
-            dict(extra or {}, state=state)
-        )
+        self._safety_transition(state, extra, HAZARD_TRANSITIONS[state])
 
     def _check_transition(self, state):
         allowed = HAZARD_TRANSITIONS[state]
@@ -392,8 +456,12 @@ class SafetyHazard(models.Model):
         for hazard in self:
             if hazard.state == "submitted":
                 hazard._check_reviewer_allowed()
+        # the reviews of this submission are kept, with what they decided; the next submission
+        # asks for new ones
+        reviews = self.sudo().review_ids
+        reviews.filtered(lambda r: r.status in ("waiting", "pending")).write({"status": "cancel"})
+        reviews._safety_archive()
         self._set_state("rectifying", {"return_reason": reason})
-        self.sudo().review_ids.unlink()
         for hazard in self:
             hazard.message_post(body=self.env._("Returned for rectification: %(reason)s", reason=reason))
 
@@ -446,28 +514,88 @@ class SafetyHazard(models.Model):
                     )
                 )
 
-    def validate_tier(self):
+    # The review steps of base_tier_validation, as the only door to the reviews: the reviewer,
+    # the hazard's school and state are checked here, then the reviews are written as the
+    # server (tier.review refuses any other write, see school_safety's tier_review.py).
+
+    def _check_review_step(self):
         self._check_reviewer_allowed()
-        if self.state != "submitted":
+        self.check_access("read")
+        if self.filtered(lambda h: h.state != "submitted"):
             raise UserError(self.env._("Only a rectification submitted for acceptance can be accepted."))
-        res = super().validate_tier()
+
+    def validate_tier(self):
+        self.ensure_one()
+        self._check_review_step()
+        if not self._get_sequences_to_approve(self.env.user):
+            raise UserError(
+                self.env._(
+                    "%(user)s has no acceptance of %(hazard)s to give now: it waits for %(next)s.",
+                    user=self.env.user.name, hazard=self.name,
+                    next=self.sudo().next_review or self.env._("nobody"),
+                )
+            )
+        res = super(SafetyHazard, self.sudo()).validate_tier()
         self._close_if_validated()
         return res
 
     def _validate_tier(self, tiers=False):
-        if not self.env.context.get("safety_hazard_transition"):
-            self._check_reviewer_allowed()
-        return super()._validate_tier(tiers)
+        self._check_review_step()
+        return super(SafetyHazard, self.sudo())._validate_tier(tiers and tiers.sudo())
 
     def reject_tier(self):
-        self._check_reviewer_allowed()
-        return super().reject_tier()
+        self.ensure_one()
+        self._check_review_step()
+        if not self._get_sequences_to_approve(self.env.user):
+            raise UserError(
+                self.env._("%(user)s has no acceptance of %(hazard)s to decide now.",
+                           user=self.env.user.name, hazard=self.name)
+            )
+        return super(SafetyHazard, self.sudo()).reject_tier()
+
+    def _rejected_tier(self, tiers=False):
+        self._check_review_step()
+        return super(SafetyHazard, self.sudo())._rejected_tier(tiers and tiers.sudo())
+
+    def request_validation(self):
+        self.check_access("write")
+        if self.filtered(lambda h: h.state != "submitted"):
+            raise UserError(self.env._("Acceptance is requested by submitting the rectification."))
+        return super(SafetyHazard, self.sudo()).request_validation()
+
+    def restart_validation(self):
+        """Ask for the acceptance again: the earlier reviews are kept, archived."""
+        self._check_supervisor(self.env._("Only a safety officer, a principal or the bureau restart an acceptance."))
+        self.check_access("write")
+        submitted = self.filtered(lambda h: h.state == "submitted")
+        reviews = submitted.sudo().review_ids
+        reviews.filtered(lambda r: r.status in ("waiting", "pending")).write({"status": "cancel"})
+        reviews._safety_archive()
+        for hazard in submitted:
+            hazard.message_post(body=self.env._("Acceptance restarted by %(user)s.", user=self.env.user.name))
+        submitted.request_validation()
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        # base_tier_validation deletes the reviews when a record goes back: they are kept
+        for hazard in self:
+            if hazard._allow_to_remove_reviews(vals):
+                hazard.sudo().review_ids._safety_archive()
+
+    def _check_state_from_condition(self):
+        # no context key (skip_check_state_condition) decides it: the hazard's state does
+        return self._state_field in self._fields and (
+            self._tier_validation_get_current_state_value() in self._state_from
+        )
+
+    def _check_allow_write_under_validation(self, vals):
+        # the hazard's own steps write under validation (returning it, closing it)
+        return self.env.su or super()._check_allow_write_under_validation(vals)
 
     def _close_if_validated(self):
         for hazard in self:
             hazard.invalidate_recordset(["validation_status"])
             if hazard.state == "submitted" and hazard.validation_status == "validated":
-                hazard.with_context(safety_hazard_transition=True).action_close()
+                hazard.action_close()
 
     # Overdue job -----------------------------------------------------------
 

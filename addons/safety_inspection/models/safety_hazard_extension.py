@@ -7,12 +7,13 @@ class SafetyHazardExtension(models.Model):
 
     _name = "safety.hazard.extension"
     _description = "Hazard Deadline Extension"
-    _inherit = ["mail.thread"]
+    _inherit = ["safety.evidence.mixin", "mail.thread"]
     _order = "id desc"
     _check_company_auto = True
+    _safety_create_fields = frozenset({"hazard_id"})
 
     hazard_id = fields.Many2one(
-        "safety.hazard", string="Hazard", required=True, index=True, ondelete="cascade",
+        "safety.hazard", string="Hazard", required=True, index=True, ondelete="restrict",
         check_company=True,
     )
     company_id = fields.Many2one(related="hazard_id.company_id", store=True, index=True, string="School")
@@ -60,12 +61,22 @@ class SafetyHazardExtension(models.Model):
                     )
                 )
 
-    def write(self, vals):
-        if set(vals) & {"hazard_id", "new_deadline", "reason"} and self.filtered(
-            lambda e: e.state != "requested"
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return self.state != "requested"
+
+    def _safety_locked_message(self):
+        return self.env._("A decided extension request cannot change.")
+
+    def _safety_undeletable_message(self):
+        return self.env._("A decided extension request is part of the hazard's record and is kept.")
+
+    def _safety_check_client_write(self, vals):
+        if self.filtered(lambda e: e.requested_by_id != self.env.user) and not (
+            self.env.user.has_group("school_safety.group_school_safety_officer")
+            or self.env.user.has_group("school_safety.group_bureau_inspector")
         ):
-            raise UserError(self.env._("A decided extension request cannot change."))
-        return super().write(vals)
+            raise AccessError(self.env._("Only who asked for an extension changes the request."))
 
     def _check_approver(self):
         user = self.env.user
@@ -94,8 +105,15 @@ class SafetyHazardExtension(models.Model):
 
     def action_approve(self):
         self._check_approver()
+        self.check_access("write")
         for extension in self:
-            extension.hazard_id.with_context(safety_hazard_transition=True, skip_validation_check=True).write({
+            if extension.hazard_id.state == "closed":
+                raise UserError(
+                    self.env._("%(hazard)s is closed: its deadline cannot be extended.",
+                               hazard=extension.hazard_id.name)
+                )
+            # the approved request is the only way a noticed hazard's deadline moves
+            extension.hazard_id.sudo().write({
                 "deadline": extension.new_deadline,
                 "recheck_date": max(extension.new_deadline, extension.hazard_id.recheck_date or extension.new_deadline),
                 "is_overdue": False,
@@ -107,8 +125,9 @@ class SafetyHazardExtension(models.Model):
                     old=extension.current_deadline, new=extension.new_deadline, reason=extension.reason,
                 )
             )
-        self.write({"state": "approved", "approved_by_id": self.env.uid})
+        self.sudo().write({"state": "approved", "approved_by_id": self.env.uid})
 
     def action_refuse(self):
         self._check_approver()
-        self.write({"state": "refused", "approved_by_id": self.env.uid})
+        self.check_access("write")
+        self.sudo().write({"state": "refused", "approved_by_id": self.env.uid})

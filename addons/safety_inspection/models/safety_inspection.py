@@ -20,9 +20,12 @@ class SafetyInspection(models.Model):
 
     _name = "safety.inspection"
     _description = "Safety Inspection"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # (its checks protect themselves: answered by the client, copied and removed by the steps)
+    _safety_server_fields = frozenset({"state", "hazard_ids", "message_ids"})
+    _safety_sequence_code = "safety.inspection"
 
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True,
@@ -108,28 +111,36 @@ class SafetyInspection(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("safety.inspection") or "/"
         inspections = super().create(vals_list)
         inspections._fill_lines()
         return inspections
 
     def write(self, vals):
-        if "template_id" in vals and self.filtered(lambda i: i.state != "planned"):
-            raise UserError(self.env._("The checklist of a started inspection cannot change."))
-        if "state" in vals and not self.env.context.get("safety_inspection_transition"):
-            raise UserError(self.env._("Change the status of an inspection with its buttons."))
         res = super().write(vals)
         if "template_id" in vals:
-            self.line_ids.filtered(lambda l: not l.recheck_hazard_id).unlink()
+            self.line_ids.filtered(lambda l: not l.recheck_hazard_id).sudo().unlink()
             self._fill_lines()
         return res
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        if self.filtered(lambda i: i.state == "done"):
-            raise UserError(self.env._("A completed inspection is part of the record and cannot be deleted."))
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return self.state == "done"
+
+    def _safety_locked_message(self):
+        return self.env._(
+            "%(inspection)s is completed: its checks, inspectors and date are part of the record.",
+            inspection=self.name,
+        )
+
+    def _safety_undeletable_message(self):
+        return self.env._("A completed inspection is part of the record and cannot be deleted.")
+
+    def _safety_check_client_write(self, vals):
+        planned_only = {"template_id", "inspection_type", "special_kind", "previous_id"} & set(vals)
+        if planned_only and self.filtered(lambda i: i.state != "planned") and self._safety_changed(
+            {name: vals[name] for name in planned_only}
+        ):
+            raise UserError(self.env._("The checklist of a started inspection cannot change."))
 
     def _fill_lines(self):
         """Lines from the checklist (dormitory items only at boarding schools), then one
@@ -165,11 +176,12 @@ class SafetyInspection(models.Model):
                         "weight": 1.0,
                         "severity": hazard.level,
                     })
-        self.env["safety.inspection.line"].create(line_vals)
+        # the checks are copied from the checklist by this step only (weights, critical flags...)
+        self.env["safety.inspection.line"].sudo().create(line_vals)
 
     def _set_state(self, state, allowed_from):
         self._check_state_from(allowed_from)
-        self.with_context(safety_inspection_transition=True).write({"state": state})
+        self._safety_transition(state, allowed_from=allowed_from)
 
     def _check_state_from(self, allowed_from):
         wrong = self.filtered(lambda i: i.state not in allowed_from)

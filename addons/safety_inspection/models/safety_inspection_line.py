@@ -1,5 +1,4 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 
 from .safety_hazard import HAZARD_CATEGORIES
 
@@ -9,8 +8,15 @@ class SafetyInspectionLine(models.Model):
 
     _name = "safety.inspection.line"
     _description = "Inspection Check"
+    _inherit = ["safety.evidence.mixin"]
     _order = "inspection_id, sequence, id"
     _check_company_auto = True
+    # copied from the checklist by the inspection; the inspector answers these
+    _safety_create_fields = frozenset()
+    _safety_client_writable = frozenset({"result", "note", "location", "photo_ids"})
+    # the hazard filed for a failed check, once the inspection is completed
+    _safety_locked_server_fields = frozenset({"hazard_id"})
+    _safety_attachment_fields = ("photo_ids",)
 
     inspection_id = fields.Many2one(
         "safety.inspection", string="Inspection", required=True, index=True, ondelete="cascade"
@@ -41,19 +47,27 @@ class SafetyInspectionLine(models.Model):
     hazard_id = fields.Many2one("safety.hazard", string="Hazard", readonly=True, copy=False)
 
     def write(self, vals):
-        if set(vals) & {"result", "note", "photo_ids", "location"} and self.filtered(
-            lambda l: l.inspection_id.state in ("done", "cancel")
-        ):
-            raise UserError(self.env._("The checks of a completed inspection cannot change."))
         if "result" in vals and self.filtered(lambda l: l.inspection_id.state == "planned"):
             # answering the first check starts the inspection
             self.inspection_id.filtered(lambda i: i.state == "planned").action_start()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        if self.filtered(lambda l: l.inspection_id.state in ("done", "cancel")):
-            raise UserError(self.env._("The checks of a completed inspection cannot change."))
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return self.inspection_id.state in ("done", "cancel")
+
+    def _safety_is_kept(self):
+        # checks come from the checklist: only the inspection's own steps remove them
+        self.ensure_one()
+        return self.inspection_id.state == "done" or not self.env.su
+
+    def _safety_locked_message(self):
+        return self.env._("The checks of a completed inspection cannot change.")
+
+    def _safety_undeletable_message(self):
+        if self.inspection_id.state == "done":
+            return self.env._("The checks of a completed inspection cannot change.")
+        return self.env._("The checks of an inspection come from its checklist and are not deleted one by one.")
 
     def _create_hazards(self):
         """One hazard per failed check (re-checks of open hazards add none)."""
@@ -76,7 +90,8 @@ class SafetyInspectionLine(models.Model):
             }
             for line in failed
         ]
-        hazards = self.env["safety.hazard"].create(vals_list)
-        for line, hazard in zip(failed, hazards, strict=True):
+        # the inspection's step files its findings (source, links): the caller completed it
+        hazards = self.env["safety.hazard"].sudo().create(vals_list)
+        for line, hazard in zip(failed.sudo(), hazards, strict=True):
             line.hazard_id = hazard
-        return hazards
+        return hazards.sudo(False)

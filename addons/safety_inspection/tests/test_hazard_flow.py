@@ -120,8 +120,9 @@ class TestHazardFlow(SafetyInspectionCase):
             officer.action_issue_notice()
         self._to_submitted(hazard)
         self.assertEqual(len(hazard.review_ids), 2)
-        # the bureau cannot jump ahead of the principal
-        self._as(hazard, self.user_inspector).validate_tier()
+        # the bureau cannot jump ahead of the principal (and is told so)
+        with self.assertRaisesRegex(UserError, "waits for"):
+            self._as(hazard, self.user_inspector).validate_tier()
         self.assertEqual(hazard.state, "submitted")
         self.assertNotEqual(hazard.validation_status, "validated")
         self._as(hazard, self.user_principal_a).validate_tier()

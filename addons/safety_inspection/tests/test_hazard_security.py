@@ -22,7 +22,9 @@ class TestHazardSecurity(SafetyInspectionCase):
     @users("t_staff_a")
     def test_staff_sees_only_hazards_assigned_to_them(self):
         self.assertEqual(self._visible(), self.owned_a)
-        self.owned_a.with_env(self.env).measure = "Fix it"
+        self.owned_a.with_env(self.env).rectification_description = "Fixed it"
+        with self.assertRaises(AccessError):  # the measure is the school's to decide
+            self.owned_a.with_env(self.env).measure = "Fix it later"
         with self.assertRaises(AccessError):
             self.other_a.with_env(self.env).read(["location"])
         with self.assertRaises(AccessError):

@@ -104,7 +104,7 @@ class TestInspection(SafetyInspectionCase):
             planned.action_done()
         planned.action_reset()
         with self.assertRaisesRegex(UserError, "buttons"):
-            planned.write({"state": "done"})
+            planned.with_user(self.user_officer_a).write({"state": "done"})
         self.assertEqual(planned.state, "planned")
 
     def test_reinspection_starts_with_open_hazards(self):
