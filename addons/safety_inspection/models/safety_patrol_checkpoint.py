@@ -28,7 +28,7 @@ class SafetyPatrolCheckpoint(models.Model):
 
     _name = "safety.patrol.checkpoint"
     _description = "Patrol Checkpoint"
-    _inherit = ["mail.thread"]
+    _inherit = ["safety.evidence.mixin", "mail.thread"]
     _order = "company_id, name, id"
     _check_company_auto = True
 
@@ -240,7 +240,7 @@ class SafetyPatrolCheckpoint(models.Model):
         self.check_access("write")
         for checkpoint in self:
             old = checkpoint.token_version
-            checkpoint.token_version = old + 1
+            checkpoint.sudo().token_version = old + 1
             checkpoint.message_post(body=self.env._(
                 "QR code re-issued by %(user)s: version %(old)s no longer accepted, "
                 "version %(new)s printed.",
@@ -249,4 +249,14 @@ class SafetyPatrolCheckpoint(models.Model):
         return True
 
     def action_print_labels(self):
+        self._patrol_check_label_printer()
         return self.env.ref("safety_inspection.safety_patrol_checkpoint_label_report").report_action(self)
+
+    def _patrol_check_label_printer(self):
+        """The labels carry every valid code of a school: with them, a round could be "walked"
+        from the guard room. Only the safety officers (and the bureau) print them."""
+        user = self.env.user
+        if not (user.has_group("school_safety.group_school_safety_officer")
+                or user.has_group("school_safety.group_bureau_inspector")):
+            raise AccessError(self.env._("Only safety officers print checkpoint labels."))
+        self.check_access("read")

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 _logger = logging.getLogger(__name__)
 
 OPEN_STATES = ("planned", "in_progress")
+CLOSED_STATES = ("completed", "incomplete", "missed")
 
 
 class SafetyPatrolRound(models.Model):
@@ -20,9 +21,12 @@ class SafetyPatrolRound(models.Model):
 
     _name = "safety.patrol.round"
     _description = "Patrol Round"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "planned_start desc, id desc"
     _check_company_auto = True
+    _safety_server_fields = frozenset({"state", "scan_ids", "message_ids"})
+    # a closed round's outcome follows its scans: a scan synchronised late, a review
+    _safety_locked_server_fields = frozenset({"state", "missed_alert"})
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
@@ -106,6 +110,35 @@ class SafetyPatrolRound(models.Model):
             done = patrol.scan_ids.filtered("counted").checkpoint_id
             patrol.missed_checkpoint_ids = patrol.route_id.line_ids.checkpoint_id - done
 
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return self.state in CLOSED_STATES or self.finished
+
+    def _safety_is_kept(self):
+        self.ensure_one()
+        return self.state != "planned" or bool(self.sudo().scan_ids)
+
+    def _safety_locked_message(self):
+        return self.env._(
+            "The round %(round)s is closed: its outcome and scans are part of the patrol record.",
+            round=self.name,
+        )
+
+    def _safety_undeletable_message(self):
+        return self.env._(
+            "The round %(round)s has been walked or missed: it is part of the patrol record and is kept.",
+            round=self.name,
+        )
+
+    def _safety_check_client_write(self, vals):
+        # once started, a round keeps its route and window; only its guards can still change
+        started = self.filtered(lambda r: r.state != "planned")
+        if started and self._safety_changed({k: v for k, v in vals.items() if k != "guard_ids"}):
+            raise UserError(
+                self.env._("The round %(round)s has started: only its guards can still change.",
+                           round=started[0].name)
+            )
+
     # ------------------------------------------------------------------ guard side
 
     def _patrol_check_guard(self):
@@ -179,7 +212,8 @@ class SafetyPatrolRound(models.Model):
                 "raw": raw,
                 "res_model": "safety.hazard",
             })
-        hazard = self.env["safety.hazard"].create({
+        # the patrol's step files the finding (its source is the round): exactly these values
+        hazard = self.env["safety.hazard"].sudo().create({
             "company_id": patrol.company_id.id,
             "location": checkpoint.place or checkpoint.name or patrol.route_id.name,
             "category": "other",
@@ -232,7 +266,7 @@ class SafetyPatrolRound(models.Model):
     def _patrol_evaluate(self, now=None):
         """Recompute the state of the rounds; withdraw or raise missed alerts."""
         now = now or fields.Datetime.now()
-        newly_missed = self.browse()
+        newly_missed = self.sudo().browse()
         for patrol in self.sudo():
             counted = patrol.scan_ids.filtered("counted")
             closed = patrol.finished or (patrol.deadline and patrol.deadline <= now)

@@ -7,7 +7,7 @@ class SafetyPatrolRoute(models.Model):
 
     _name = "safety.patrol.route"
     _description = "Patrol Route"
-    _inherit = ["mail.thread"]
+    _inherit = ["safety.evidence.mixin", "mail.thread"]
     _order = "company_id, name, id"
     _check_company_auto = True
 

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class SafetyPatrolRouteLine(models.Model):
@@ -7,8 +7,10 @@ class SafetyPatrolRouteLine(models.Model):
 
     _name = "safety.patrol.route.line"
     _description = "Patrol Route Stop"
+    _inherit = ["safety.evidence.mixin"]
     _order = "route_id, sequence, id"
     _check_company_auto = True
+    _safety_create_fields = frozenset({"route_id"})
 
     route_id = fields.Many2one("safety.patrol.route", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="route_id.company_id", store=True, index=True)
@@ -45,3 +47,39 @@ class SafetyPatrolRouteLine(models.Model):
                     "(%(max)s min).",
                     stop=line.checkpoint_id.name, min=line.min_minutes, max=line.max_minutes,
                 ))
+
+    # A walked route is part of the patrol record: its rounds count their checkpoints from
+    # these stops, so the stops of a route with rounds walked (or missed) no longer change.
+
+    def _safety_walked_routes(self, routes):
+        walked = self.env["safety.patrol.round"].sudo()._read_group(
+            [("route_id", "in", routes.ids), ("state", "!=", "planned")], ["route_id"]
+        )
+        return {route.id for (route,) in walked}
+
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return self.route_id.id in self._safety_walked_routes(self.route_id)
+
+    def _safety_walked_message(self, route):
+        return self.env._(
+            "The route %(route)s has been walked: its stops are part of the patrol record. "
+            "Archive it and plan a new route.",
+            route=route.name,
+        )
+
+    def _safety_locked_message(self):
+        return self._safety_walked_message(self.route_id)
+
+    def _safety_undeletable_message(self):
+        return self._safety_walked_message(self.route_id)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        routes = self.env["safety.patrol.route"].browse(
+            {vals["route_id"] for vals in vals_list if vals.get("route_id")}
+        )
+        walked = self._safety_walked_routes(routes)
+        if walked:
+            raise UserError(self._safety_walked_message(routes.filtered(lambda r: r.id in walked)[0]))
+        return super().create(vals_list)

@@ -10,7 +10,7 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-FLAGS = ("geofence", "travel", "gap", "clock", "order", "timing")
+FLAGS = ("geofence", "travel", "gap", "clock", "order", "timing", "position")
 PAYLOAD_FIELDS = {
     "round_id": (int,),
     "token": (str,),
@@ -62,11 +62,17 @@ class SafetyPatrolScan(models.Model):
 
     _name = "safety.patrol.scan"
     _description = "Patrol Scan"
+    _inherit = ["safety.evidence.mixin"]
     _order = "device_time desc, id desc"
     _check_company_auto = True
     _rec_name = "checkpoint_id"
+    # a scan is evidence from the moment it is received: nothing of it is written by a client,
+    # its review is the officer's action, and it is never deleted
+    _safety_create_fields = frozenset()
+    _safety_client_writable = frozenset()
+    _safety_locked_server_fields = frozenset({"review_state", "reviewed_by_id"})
 
-    round_id = fields.Many2one("safety.patrol.round", required=True, index=True, ondelete="cascade")
+    round_id = fields.Many2one("safety.patrol.round", required=True, index=True, ondelete="restrict")
     company_id = fields.Many2one("res.company", string="School", required=True, index=True)
     checkpoint_id = fields.Many2one(
         "safety.patrol.checkpoint", required=True, index=True, ondelete="restrict", check_company=True
@@ -90,12 +96,17 @@ class SafetyPatrolScan(models.Model):
     flag_clock = fields.Boolean(string="Device Clock Off", readonly=True)
     flag_order = fields.Boolean(string="Out of Order", readonly=True)
     flag_timing = fields.Boolean(string="Wrong Time", readonly=True, help="误点: outside the stop's time window.")
+    flag_position = fields.Boolean(
+        string="No Position", readonly=True,
+        help="The phone sent no position: where the code was scanned cannot be checked (a "
+        "photographed label scanned elsewhere looks the same).",
+    )
     flag_note = fields.Text(readonly=True)
     flagged = fields.Boolean(compute="_compute_flagged", store=True, index=True)
     review_state = fields.Selection(
         [("ok", "Not Flagged"), ("pending", "To Review"), ("accepted", "Accepted"),
          ("rejected", "Rejected")],
-        default="ok", required=True, index=True,
+        default="ok", required=True, index=True, readonly=True,
     )
     reviewed_by_id = fields.Many2one("res.users", readonly=True)
     counted = fields.Boolean(
@@ -112,6 +123,17 @@ class SafetyPatrolScan(models.Model):
         for scan in self:
             scan.flagged = any(scan[f"flag_{flag}"] for flag in FLAGS)
 
+    def _safety_is_locked(self):
+        return True
+
+    def _safety_locked_message(self):
+        return self.env._(
+            "A patrol scan is kept as the phone sent it: only its review can be decided."
+        )
+
+    def _safety_undeletable_message(self):
+        return self.env._("Patrol scans are part of the patrol record and are never deleted.")
+
     @api.depends("review_state")
     def _compute_counted(self):
         for scan in self:
@@ -127,14 +149,14 @@ class SafetyPatrolScan(models.Model):
 
     def action_accept(self):
         self._check_reviewer()
-        self.filtered(lambda s: s.review_state in ("pending", "rejected")).write(
+        self.filtered(lambda s: s.review_state in ("pending", "rejected")).sudo().write(
             {"review_state": "accepted", "reviewed_by_id": self.env.uid})
         self.round_id._patrol_evaluate()
         return True
 
     def action_reject(self):
         self._check_reviewer()
-        self.filtered(lambda s: s.review_state in ("pending", "accepted")).write(
+        self.filtered(lambda s: s.review_state in ("pending", "accepted")).sudo().write(
             {"review_state": "rejected", "reviewed_by_id": self.env.uid})
         self.round_id._patrol_evaluate()
         return True
@@ -428,6 +450,8 @@ class SafetyPatrolScan(models.Model):
         max_speed = float(params.get_param("safety_inspection.patrol_max_speed", 7.0))
         min_gap = int(params.get_param("safety_inspection.patrol_min_gap", 20))
         max_skew = int(params.get_param("safety_inspection.patrol_max_clock_skew", 300))
+        require_position = params.get_param("safety_inspection.patrol_require_position", "1") not in (
+            "0", "False", "false", "")
         flags, notes = [], []
         device_time = vals["device_time"]
         radius = stop["radius"] or 0
@@ -454,13 +478,23 @@ class SafetyPatrolScan(models.Model):
                 flags.append("gap")
                 notes.append(self.env._("Only %(seconds)d s after %(previous)s.",
                                         seconds=seconds, previous=stop["before_name"]))
-        # device clock
+        # device clock: the phone sends its clock at sending time (sent_time), so a scan
+        # synchronised late is told from a clock set back; without it, the scan's own time
+        # must be close to the server's
         reference = vals["sent_time"] or device_time
-        if abs((now - reference).total_seconds()) > max_skew and (
-                vals["sent_time"] or device_time > now):
+        if abs((now - reference).total_seconds()) > max_skew:
             flags.append("clock")
-            notes.append(self.env._("The phone's clock is %(seconds)d s off the server's.",
-                                    seconds=(reference - now).total_seconds()))
+            if vals["sent_time"]:
+                notes.append(self.env._("The phone's clock is %(seconds)d s off the server's.",
+                                        seconds=(reference - now).total_seconds()))
+            else:
+                notes.append(self.env._(
+                    "Received %(seconds)d s after it was taken, without the phone's clock at sending.",
+                    seconds=(now - reference).total_seconds()))
+        # position: without it, nothing tells where the label was scanned
+        if not vals["has_position"] and require_position:
+            flags.append("position")
+            notes.append(self.env._("The phone sent no position."))
         # order: every earlier in-order stop must be scanned already
         if stop["skipped"]:
             flags.append("order")

@@ -24,7 +24,7 @@ class SafetyPatrolSchedule(models.Model):
 
     _name = "safety.patrol.schedule"
     _description = "Patrol Schedule"
-    _inherit = ["mail.thread"]
+    _inherit = ["safety.evidence.mixin", "mail.thread"]
     _order = "company_id, name, id"
     _check_company_auto = True
 

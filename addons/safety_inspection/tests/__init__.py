@@ -11,3 +11,4 @@ from . import test_patrol_http
 from . import test_patrol_labels
 from . import test_patrol_concurrency
 from . import test_patrol_camera
+from . import test_trust

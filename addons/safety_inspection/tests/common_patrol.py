@@ -96,6 +96,8 @@ class PatrolCase(SchoolSafetyCase):
             "longitude": checkpoint.longitude or None,
             "accuracy": 8.0 if checkpoint.latitude else None,
             "device": "test phone",
+            # the phone's clock when it sends (the server's, unless a test says otherwise)
+            "sent_time": iso(fields.Datetime.now()),
         }
         scan.update(overrides)
         return scan

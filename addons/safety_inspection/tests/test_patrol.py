@@ -194,7 +194,8 @@ class TestPatrolScan(PatrolCase):
             (self.cp_gate, 5, {"latitude": None, "longitude": None, "accuracy": None}),
             (self.cp_hall, 5 + 5 / 60, {"latitude": None, "longitude": None, "accuracy": None}),
         )
-        self.assertEqual(flags, ["gap"])
+        # without a position nothing tells where a label was scanned: flagged too
+        self.assertEqual(flags, ["gap", "position"])
 
     @freeze_time(T0 + timedelta(minutes=50))
     def test_flag_clock(self):
@@ -203,6 +204,10 @@ class TestPatrolScan(PatrolCase):
         # a late sync with a right clock is not suspicious
         flags = self._flags((self.cp_hall, 10, {"sent_time": iso(T0 + timedelta(minutes=50))}))
         self.assertEqual(flags, [])
+        # a scan taken 35 minutes ago that does not say when it was sent is (a round
+        # "walked" hours later with its device times set inside the window looked clean)
+        flags = self._flags((self.cp_yard, 15, {"sent_time": None}))
+        self.assertEqual(flags, ["clock"])
 
     @freeze_time(T0 + timedelta(minutes=50))
     def test_flag_order(self):

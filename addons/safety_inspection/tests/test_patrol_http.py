@@ -22,8 +22,7 @@ class TestPatrolHttp(PatrolCase, HttpCase):
     def now_payload(self, checkpoint=None, **overrides):
         return self.payload(
             checkpoint, round_id=self.round_now.id,
-            device_time=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            latitude=None, longitude=None, accuracy=None, **overrides)
+            device_time=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), **overrides)
 
     def post(self, body, content_type="application/json", **kwargs):
         if not isinstance(body, (str, bytes)) and not hasattr(body, "__next__"):
