@@ -21,10 +21,6 @@ EVACUATION_TARGET_PARAM = "safety_training.evacuation_target_tall_seconds"
 EVACUATION_TARGET_TALL = 180
 # a drill done earlier than this before its planned date is a typing error
 DRILL_EARLY_DAYS = 90
-# fields that may still change on a done drill (bookkeeping of the chatter, never the record)
-DRILL_DONE_WRITABLE = {
-    "message_follower_ids", "message_main_attachment_id", "activity_ids",
-}
 
 
 class SafetyDrill(models.Model):
@@ -32,9 +28,12 @@ class SafetyDrill(models.Model):
 
     _name = "safety.drill"
     _description = "Emergency Drill"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_planned desc, id desc"
     _check_company_auto = True
+    _safety_server_fields = frozenset({"state", "message_ids"})
+    _safety_sequence_code = "safety.drill"
+    _safety_attachment_fields = ("plan_attachment_ids",)
 
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True,
@@ -127,33 +126,29 @@ class SafetyDrill(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("safety.drill") or "/"
             if vals.get("state", "planned") != "planned":
                 raise UserError(self.env._("A new drill is always planned first."))
         return super().create(vals_list)
 
-    def write(self, vals):
-        if not self.env.context.get("safety_drill_transition"):
-            if "state" in vals:
-                raise UserError(self.env._("Change the status of a drill with its buttons."))
-            self._check_not_done(set(vals) - DRILL_DONE_WRITABLE)
-        return super().write(vals)
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return self.state == "done"
 
-    def _check_not_done(self, fields_changed=True):
+    def _safety_locked_message(self):
+        return self.env._(
+            "%(drill)s is done: the drill record is filed and can no longer change.", drill=self.name
+        )
+
+    def _safety_undeletable_message(self):
+        return self.env._("A done drill is part of the school's record and cannot be deleted.")
+
+    def _check_not_done(self):
         done = self.filtered(lambda d: d.state == "done")
-        if fields_changed and done:
-            raise UserError(
-                self.env._(
-                    "%(drill)s is done: the drill record is filed and can no longer change.",
-                    drill=done[0].name,
-                )
-            )
+        if done:
+            raise UserError(done[0]._safety_locked_message())
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        if self.filtered(lambda d: d.state == "done"):
-            raise UserError(self.env._("A done drill is part of the school's record and cannot be deleted."))
+    def _unlink_except_principal(self):
         if not self.env.su and self.env.user.has_group("school_safety.group_school_principal"):
             # principals read and write their school's drills; deleting is the safety officer's
             raise AccessError(self.env._("Principals cannot delete drills."))
@@ -170,7 +165,7 @@ class SafetyDrill(models.Model):
                     drill=wrong[0].name, state=labels[wrong[0].state],
                 )
             )
-        self.with_context(safety_drill_transition=True).write(dict(extra or {}, state=state))
+        self._safety_transition(state, extra, allowed_from)
 
     def _check_can_be_done(self):
         now = fields.Datetime.now()

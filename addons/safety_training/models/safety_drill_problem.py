@@ -8,8 +8,12 @@ class SafetyDrillProblem(models.Model):
 
     _name = "safety.drill.problem"
     _description = "Drill Problem"
+    _inherit = ["safety.evidence.mixin"]
     _order = "drill_id, id"
     _check_company_auto = True
+    _safety_create_fields = frozenset({"drill_id"})
+    # the hazard filed for the problem when the drill is done
+    _safety_locked_server_fields = frozenset({"hazard_id"})
 
     drill_id = fields.Many2one("safety.drill", string="Drill", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="drill_id.company_id", store=True, index=True)
@@ -26,14 +30,14 @@ class SafetyDrillProblem(models.Model):
         problems.drill_id._check_not_done()
         return problems
 
-    def write(self, vals):
-        if not self.env.context.get("safety_drill_transition"):
-            self.drill_id._check_not_done()
-        return super().write(vals)
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return self.drill_id.state == "done"
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        self.drill_id._check_not_done()
+    def _safety_locked_message(self):
+        return self.drill_id._safety_locked_message()
+
+    _safety_undeletable_message = _safety_locked_message
 
     def _create_hazards(self):
         """One hazard per problem not yet in the ledger, in one create."""
@@ -52,7 +56,8 @@ class SafetyDrillProblem(models.Model):
             }
             for problem in problems
         ]
-        hazards = self.env["safety.hazard"].create(vals_list)
-        for problem, hazard in zip(problems, hazards, strict=True):
-            problem.with_context(safety_drill_transition=True).hazard_id = hazard
-        return hazards
+        # the drill's step files its problems (source, links): the caller marked it done
+        hazards = self.env["safety.hazard"].sudo().create(vals_list)
+        for problem, hazard in zip(problems.sudo(), hazards, strict=True):
+            problem.hazard_id = hazard
+        return hazards.sudo(False)

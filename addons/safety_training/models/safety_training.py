@@ -17,9 +17,11 @@ class SafetyTraining(models.Model):
 
     _name = "safety.training"
     _description = "Safety Training"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _safety_server_fields = frozenset({"state", "message_ids"})
+    _safety_attachment_fields = ("attachment_ids",)
 
     name = fields.Char(string="Title", required=True, tracking=True)
     company_id = fields.Many2one(
@@ -61,15 +63,21 @@ class SafetyTraining(models.Model):
         for training in self:
             training.attendee_count = len(training.attendee_ids) + training.external_count
 
-    def write(self, vals):
-        if "state" in vals and not self.env.context.get("safety_training_transition"):
-            raise UserError(self.env._("Change the status of a training with its buttons."))
-        return super().write(vals)
+    def _safety_is_locked(self):
+        self.ensure_one()
+        return self.state == "done"
+
+    def _safety_locked_message(self):
+        return self.env._(
+            "%(training)s is done: the training record is filed and can no longer change.",
+            training=self.name,
+        )
+
+    def _safety_undeletable_message(self):
+        return self.env._("A done training is part of the training record and cannot be deleted.")
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        if self.filtered(lambda t: t.state == "done"):
-            raise UserError(self.env._("A done training is part of the training record and cannot be deleted."))
+    def _unlink_except_principal(self):
         if not self.env.su and self.env.user.has_group("school_safety.group_school_principal"):
             raise AccessError(self.env._("Principals cannot delete trainings."))
 
@@ -81,9 +89,5 @@ class SafetyTraining(models.Model):
                 raise UserError(
                     self.env._("%(training)s: record at least one attendee.", training=training.name)
                 )
-        self.with_context(safety_training_transition=True).write({"state": "done"})
-        return True
-
-    def action_draft(self):
-        self.with_context(safety_training_transition=True).write({"state": "draft"})
+        self._safety_transition("done", allowed_from=("draft",))
         return True

@@ -128,8 +128,10 @@ class TestDrill(SafetyTrainingCase):
             drill.problem_ids.unlink()
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             drill.unlink()
-        with self.assertRaisesRegex(UserError, "buttons"):
-            drill.state = "planned"
+        with self.assertRaisesRegex(UserError, "can no longer change"):
+            drill.with_user(self.user_officer_a).state = "planned"
+        with self.assertRaisesRegex(UserError, "can no longer change"):
+            drill.state = "planned"  # not even the server's own code reopens a filed drill
         self.assertEqual(drill.evacuation_seconds, 110)
         # the chatter stays open
         drill.message_post(body="Filed")

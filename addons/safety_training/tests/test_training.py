@@ -27,10 +27,13 @@ class TestTraining(SafetyTrainingCase):
             training.action_done()
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             training.unlink()
-        with self.assertRaisesRegex(UserError, "buttons"):
+        with self.assertRaisesRegex(UserError, "can no longer change"):
+            training.with_user(self.user_officer_a).state = "draft"
+        with self.assertRaisesRegex(UserError, "can no longer change"):
             training.state = "draft"
-        training.action_draft()
-        self.assertEqual(training.state, "draft")
+        # a done training is not reset either (it was, and could then be deleted)
+        self.assertFalse(hasattr(type(training), "action_draft"))
+        self.assertEqual(training.state, "done")
 
     def test_done_with_employees(self):
         training = self._training(attendee_ids=[Command.set((self.employee_staff_a | self.employee_guard_a).ids)])
