@@ -197,11 +197,26 @@ setup_all() {
     mkdir -p "$DATA_DIR"
     ensure_system_packages
     ensure_venv
+    runtime_conf
     start_postgres
+}
+
+runtime_conf() {
+    # The configuration Odoo runs with: odoo.conf plus this installation's own random master
+    # password (odoo.conf ships none: Odoo's default would be "admin"). Made again on each run,
+    # so edits to odoo.conf apply; only the owner reads either file.
+    local secret=$DATA_DIR/master-password
+    mkdir -p "$DATA_DIR"
+    if [ ! -s "$secret" ]; then
+        (umask 077; "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))' > "$secret")
+    fi
+    RUNTIME_CONF=$DATA_DIR/odoo.conf
+    (umask 077; { cat "$ODOO_CONF"; echo; echo "admin_passwd = $(cat "$secret")"; } > "$RUNTIME_CONF")
 }
 
 odoo_cmd() {
     # odoo_cmd ARGS... : run Odoo from the virtualenv with the project's configuration.
-    TZ=UTC "$VENV/bin/python" -m odoo -c "$ODOO_CONF" --addons-path "$ADDONS_PATH" \
+    [ -n "${RUNTIME_CONF:-}" ] || runtime_conf
+    TZ=UTC "$VENV/bin/python" -m odoo -c "$RUNTIME_CONF" --addons-path "$ADDONS_PATH" \
         --data-dir "$DATA_DIR/filestore" "${DB_ARGS[@]}" "$@"
 }

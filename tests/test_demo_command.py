@@ -77,6 +77,12 @@ def test_demo_serves_and_every_documented_login_works(odoo_env):
             time.sleep(2)
         output = log_path.read_text()
         assert f"http://localhost:{port}" in output
+        # its logins are published: it listens on this machine only, its database manager closed
+        assert re.search(rf"running on (localhost|127\.0\.0\.1):{port}\b", output), output[-3000:]
+        listing = json.loads(urllib.request.urlopen(urllib.request.Request(
+            f"http://127.0.0.1:{port}/web/database/list", data=b'{"params": {}}',
+            headers={"Content-Type": "application/json"}), timeout=30).read())
+        assert "error" in listing and "result" not in listing, listing
         logins = documented_logins()
         assert {"manager", "inspector", "finance", "principal", "officer", "staff",
                 "guard", "principal2"} <= set(logins)

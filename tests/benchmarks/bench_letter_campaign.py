@@ -121,15 +121,15 @@ def main():
             "bureau_id": bureau.id,
             "bureau_signatory_id": signatory.id,
             "auto_issue": False,
-        }).with_context(safety_letter_sync=True)
+        })
         env.flush_all()
         with Timer() as t_campaign:
-            campaign.action_generate()
+            campaign._safety_generate(sync=True)
             env.flush_all()
         cr.execute("SELECT count(*) FROM safety_letter WHERE campaign_id = %s", [campaign.id])
         letters = cr.fetchone()[0]
         with Timer() as t_rerun:
-            campaign.action_generate()
+            campaign._safety_generate(sync=True)
             env.flush_all()
         cr.execute("SELECT count(*) FROM safety_letter WHERE campaign_id = %s", [campaign.id])
         assert cr.fetchone()[0] == letters, "the re-run created letters"
