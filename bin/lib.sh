@@ -139,7 +139,8 @@ ensure_venv() {
 pg_as_owner() {
     # Run a PostgreSQL server binary as the cluster owner (PostgreSQL refuses root).
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_OS_USER" -- "$@"
+        # from /: the caller's folder may be closed to that user (pg_ctl would complain)
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
     else
         "$@"
     fi
