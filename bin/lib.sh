@@ -18,9 +18,12 @@ PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${SAFETY_VENV:-$PROJECT_DIR/.venv}
 DATA_DIR=${SAFETY_DATA:-$PROJECT_DIR/.data}
 PG_PORT=${SAFETY_PG_PORT:-54329}
-PG_DATA=$DATA_DIR/pgdata
-PG_RUN=$DATA_DIR/pgrun
-PG_LOG=$DATA_DIR/postgresql.log
+# The embedded cluster's folder (data, socket, logs): $DATA_DIR, or outside it (pg_location)
+PG_HOME=$DATA_DIR
+PG_DATA=$PG_HOME/pgdata
+PG_RUN=$PG_HOME/pgrun
+PG_LOG=$PG_HOME/postgresql.log
+PG_OUTSIDE=/var/lib/school-safety
 DB_ROLE=odoo
 ODOO_CONF=$PROJECT_DIR/odoo.conf
 ODOO_BRANCH_URL=https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz
@@ -154,21 +157,60 @@ ensure_pg_user() {
     fi
 }
 
+pg_location() {
+    # Sets PG_HOME, PG_DATA, PG_RUN and PG_LOG: where the embedded cluster lives.
+    #
+    # Run as root, the server runs as $PG_OS_USER, which must be able to enter every
+    # folder above its data, socket and log. A clone in a folder closed to it (Debian's
+    # /root is 0700) is out of its reach. Opening that folder (chmod of the user's home)
+    # would open everything in it, so the cluster goes instead to a folder of its own,
+    # owned by $PG_OS_USER, outside the clone: $PG_OUTSIDE/<hash of the real path of
+    # $DATA_DIR>/, one per data folder, found again by the next run through the same hash.
+    # Root's clients (psql, Odoo) reach its socket there. Clusters of earlier runs keep
+    # being used where they are; a non-root user runs the server itself and always
+    # reaches its own data folder.
+    mkdir -p "$DATA_DIR"
+    local real outside
+    real=$(cd "$DATA_DIR" && pwd -P)
+    PG_HOME=$real
+    if [ "$(id -u)" = 0 ]; then
+        outside=$PG_OUTSIDE/$(printf '%s' "$real" | sha256sum | cut -c1-12)
+        if [ -s "$real/pgdata/PG_VERSION" ]; then
+            runuser -u "$PG_OS_USER" -- test -x "$real" \
+                || die "the $PG_OS_USER user cannot enter $DATA_DIR, which holds the PostgreSQL cluster of an earlier run: move $real/pgdata to $outside/pgdata (owned by $PG_OS_USER) and run again"
+        elif [ -s "$outside/pgdata/PG_VERSION" ] || ! runuser -u "$PG_OS_USER" -- test -x "$(dirname "$real")"; then
+            install -d -m 0755 "$PG_OUTSIDE"
+            install -d -m 0700 -o "$PG_OS_USER" "$outside"
+            echo "$real" > "$outside/data-dir"  # whose cluster this is, for whoever looks here
+            # empty folders a run of an earlier version failed to initialise
+            rmdir "$real/pgdata" "$real/pgrun" 2>/dev/null || true
+            PG_HOME=$outside
+            if runuser -u "$PG_OS_USER" -- test -x "$(dirname "$real")"; then
+                say "the PostgreSQL cluster of $DATA_DIR lives in $outside (made there when the $PG_OS_USER user could not enter $DATA_DIR)"
+            else
+                say "the $PG_OS_USER user cannot enter $DATA_DIR (a folder above it is closed to it): its PostgreSQL cluster lives in $outside"
+            fi
+        fi
+    fi
+    PG_DATA=$PG_HOME/pgdata PG_RUN=$PG_HOME/pgrun PG_LOG=$PG_HOME/postgresql.log
+}
+
 start_postgres() {
     # Embedded cluster: own data folder, own port, Unix socket only.
     embedded_db || { DB_ARGS=(); say "using the database server configured in odoo.conf"; return; }
     local bin
     bin=$(find_pg_bin) || die "PostgreSQL server binaries not found (Debian: apt-get install postgresql-15)"
     ensure_pg_user
+    pg_location
     mkdir -p "$PG_RUN"
-    if [ "$(id -u)" = 0 ]; then chown "$PG_OS_USER" "$DATA_DIR" "$PG_RUN"; fi
+    if [ "$(id -u)" = 0 ]; then chown "$PG_OS_USER" "$PG_HOME" "$PG_RUN"; fi
     if [ ! -s "$PG_DATA/PG_VERSION" ]; then
         say "creating the embedded PostgreSQL cluster in $PG_DATA"
         rm -rf "$PG_DATA"
         mkdir -p "$PG_DATA"
         [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$PG_DATA"
-        pg_as_owner "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$DATA_DIR/initdb.log" 2>&1 \
-            || die "initdb failed, see $DATA_DIR/initdb.log"
+        pg_as_owner "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PG_HOME/initdb.log" 2>&1 \
+            || die "initdb failed, see $PG_HOME/initdb.log"
     fi
     if ! pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
         [ "$(id -u)" = 0 ] && touch "$PG_LOG" && chown "$PG_OS_USER" "$PG_LOG"
