@@ -39,6 +39,7 @@
         "web.assets_tests": [
             "safety_inspection/static/tests/tours/safety_inspection_tour.js",
             "safety_inspection/static/tests/tours/patrol_*.js",
+            "safety_inspection/static/tests/tours/bureau_*.js",
         ],
     },
     "demo": [
