@@ -4,10 +4,11 @@ from . import ir_attachment
 from . import mail_message
 from . import res_company
 from . import hr_employee
+from . import hr_employee_public
 from . import res_users
+from . import ir_http
 from . import safety_letter_template
 from . import safety_student
 from . import safety_letter_campaign
 from . import safety_letter_campaign_line
 from . import safety_letter
-from . import safety_letter_hr_employee
