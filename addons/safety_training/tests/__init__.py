@@ -6,3 +6,5 @@ from . import test_training_security
 from . import test_demo_data
 from . import test_drill_tour
 from . import test_trust
+from . import test_chinese_everywhere
+from . import test_officer_records
