@@ -50,7 +50,14 @@ class SafetyInspection(models.Model):
     template_id = fields.Many2one(
         "safety.inspection.template", string="Checklist", required=True, tracking=True
     )
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(
+        required=True, default=fields.Date.context_today, tracking=True,
+        help="The day the inspection is planned for (the start of its period when planned by the job).",
+    )
+    date_done = fields.Date(
+        string="Carried Out On", readonly=True, copy=False,
+        help="The day it was completed: the day its hazards were found.",
+    )
     inspector_ids = fields.Many2many(
         "res.users", "safety_inspection_inspector_rel", "inspection_id", "user_id",
         string="Inspectors", default=lambda self: self.env.user,
@@ -148,7 +155,10 @@ class SafetyInspection(models.Model):
         line_vals = []
         for inspection in self:
             boarding = inspection.company_id.safety_is_boarding
-            for item in inspection.template_id.item_ids:
+            # the checks are copied in the school's language, whoever plans them (the daily
+            # job runs in English): they become its hazards' descriptions and notices
+            template = inspection.template_id.with_context(lang=inspection.company_id._safety_lang())
+            for item in template.item_ids:
                 if item.boarding_only and not boarding:
                     continue
                 line_vals.append({
@@ -170,8 +180,8 @@ class SafetyInspection(models.Model):
                         "recheck_hazard_id": hazard.id,
                         "sequence": 0,
                         "category": hazard.category,
-                        "name": self.env._("Re-check %(hazard)s: %(location)s",
-                                           hazard=hazard.name, location=hazard.location),
+                        "name": template.env._("Re-check %(hazard)s: %(location)s",
+                                               hazard=hazard.name, location=hazard.location),
                         "guidance": hazard.description,
                         "weight": 1.0,
                         "severity": hazard.level,
@@ -226,7 +236,7 @@ class SafetyInspection(models.Model):
                         inspection=inspection.name, check=no_photo[0].name,
                     )
                 )
-        self._set_state("done", ["in_progress"])
+        self._safety_transition("done", {"date_done": fields.Date.context_today(self)}, ["in_progress"])
         self.line_ids._create_hazards()
 
     def action_view_hazards(self):

@@ -84,7 +84,8 @@ class SafetyInspectionLine(models.Model):
                 "inspection_line_id": line.id,
                 "description": line.note and f"{line.name}: {line.note}" or line.name,
                 "rule_violated": line.guidance,
-                "found_date": line.inspection_id.date,
+                # found the day the inspection was carried out, not the day it was planned for
+                "found_date": line.inspection_id.date_done or line.inspection_id.date,
                 "found_by_id": (line.inspection_id.inspector_ids[:1] or self.env.user).id,
                 "photo_before_ids": [(6, 0, line.photo_ids.ids)],
             }

@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged, users
 from odoo.tools import mute_logger
@@ -51,9 +51,12 @@ class TestInspection(SafetyInspectionCase):
             "level": "general",
             "location": "Gym",
             "state": "registered",
-            "found_date": date(2026, 6, 1),
+            # found the day the inspection was carried out, not the day it was planned for
+            "found_date": fields.Date.context_today(inspection),
             "found_by_id": self.user_inspector.id,
         }])
+        self.assertEqual(inspection.date_done, fields.Date.context_today(inspection))
+        self.assertEqual(inspection.date, date(2026, 6, 1))
         self.assertEqual(hazard.source_ref, electricity)
         self.assertIn("Box 3 open", hazard.description)
         self.assertEqual(inspection.hazard_count, 1)
