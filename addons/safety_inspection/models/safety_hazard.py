@@ -1,3 +1,4 @@
+import json
 import logging
 
 from odoo import api, fields, models
@@ -591,6 +592,53 @@ class SafetyHazard(models.Model):
         # the hazard's own steps write under validation (returning it, closing it)
         return self.env.su or super()._check_allow_write_under_validation(vals)
 
+    # The chatter notes of the acceptance, in the school's language and the suite's words (OCA's
+    # own are partly untranslated)
+
+    def _safety_school_env(self):
+        return self.with_context(lang=self.company_id._safety_lang()).env
+
+    def _notify_created_review_body(self):
+        return self._safety_school_env()._(
+            "%(hazard)s waits for its acceptance, asked by %(user)s.", hazard=self.name, user=self.env.user.name
+        )
+
+    def _notify_requested_review_body(self):
+        return self._safety_school_env()._(
+            "Acceptance of %(hazard)s requested by %(user)s.", hazard=self.name, user=self.env.user.name
+        )
+
+    def _notify_accepted_reviews_body(self):
+        return self._safety_school_env()._(
+            "%(user)s accepted the rectification of %(hazard)s.", user=self.env.user.name, hazard=self.name
+        )
+
+    def _notify_rejected_review_body(self):
+        return self._safety_school_env()._(
+            "%(user)s did not accept the rectification of %(hazard)s.", user=self.env.user.name, hazard=self.name
+        )
+
+    def _notify_restarted_review_body(self):
+        return self._safety_school_env()._(
+            "The acceptance of %(hazard)s was restarted by %(user)s.", hazard=self.name, user=self.env.user.name
+        )
+
+    def _tier_validation_check_write_allowed(self, vals):
+        for hazard in self:
+            if (
+                hazard.review_ids
+                and hazard._check_tier_state_transition(vals)
+                and not hazard._check_allow_write_under_validation(vals)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(hazard)s waits for its acceptance: %(fields)s can no longer change until "
+                        "it is accepted or returned.",
+                        hazard=hazard.name, fields=self._safety_field_labels(set(vals)),
+                    )
+                )
+        return super()._tier_validation_check_write_allowed(vals)
+
     def _close_if_validated(self):
         for hazard in self:
             hazard.invalidate_recordset(["validation_status"])
@@ -613,8 +661,10 @@ class SafetyHazard(models.Model):
 
         Escalation levels: 1 the owner on the due day, 2 the principal after N days, 3 the
         bureau inspector after M days (N, M: system parameters). Each level is sent once
-        per hazard (``escalation_level`` remembers the last one): an activity on the
-        hazard, inserted in bulk, and one digest email per person escalated to.
+        per hazard (``escalation_level`` remembers the last one), and every level reached
+        since the last run is sent (a hazard first met five days late goes to its owner and
+        its principal): an activity on the hazard, inserted in bulk, and one digest email
+        per person escalated to.
         """
         today = today or fields.Date.context_today(self)
         principal_days, bureau_days = self._escalation_days()
@@ -625,7 +675,11 @@ class SafetyHazard(models.Model):
         min_id, max_id = cr.fetchone()
         activity_type = self.env.ref("safety_inspection.mail_activity_type_hazard_overdue")
         model_id = self.env["ir.model"]._get_id(self._name)
-        summaries = [self._escalation_summary(level) for level in (1, 2, 3)]
+        # the activities' summary in the language of each person told
+        summaries = json.dumps({
+            code: [self.with_context(lang=code)._escalation_summary(level) for level in (1, 2, 3)]
+            for code, _name in self.env["res.lang"].get_installed()
+        })
         flagged = 0
         escalations = {}  # user id -> [hazard ids]
         for start in range(min_id, max_id, batch_size):
@@ -653,27 +707,30 @@ class SafetyHazard(models.Model):
                                OR COALESCE(t.old_level, 0) < t.level)
                     RETURNING h.id, h.name, t.level, COALESCE(t.old_level, 0) AS old_level,
                               t.old_flag IS DISTINCT FROM t.overdue AS flag_changed,
-                              CASE t.level WHEN 1 THEN h.owner_id
-                                           WHEN 2 THEN h.principal_user_id
-                                           ELSE h.inspector_id END AS user_id,
-                              h.company_id
+                              h.owner_id, h.principal_user_id, h.inspector_id, h.company_id
                    ), flags AS (
                        SELECT COUNT(*) FILTER (WHERE flag_changed) AS n FROM changed
                    ), recipient AS (
-                       SELECT e.id, e.name, e.level,
-                              COALESCE(e.user_id, CASE WHEN e.level = 3 THEN bo.user_id END) AS user_id
+                       -- every level reached since the last run, not only the last one: a
+                       -- hazard first met several days late still tells its owner
+                       SELECT e.id, e.name, s.level,
+                              CASE s.level WHEN 1 THEN e.owner_id
+                                           WHEN 2 THEN e.principal_user_id
+                                           ELSE COALESCE(e.inspector_id, bo.user_id) END AS user_id
                          FROM changed e
+                   CROSS JOIN LATERAL generate_series(e.old_level + 1, e.level) AS s(level)
                          JOIN res_company c ON c.id = e.company_id
                     LEFT JOIN res_company b ON b.id = c.safety_bureau_id
                     LEFT JOIN hr_employee bo ON bo.id = b.safety_officer_id
-                        WHERE e.old_level < e.level
                    ), inserted AS (
                        INSERT INTO mail_activity (
                            res_model_id, res_model, res_id, res_name, activity_type_id, summary,
                            date_deadline, automated, user_id, user_tz, active,
                            create_uid, create_date, write_uid, write_date)
                        SELECT %(model_id)s, 'safety.hazard', r.id, r.name, %(type_id)s,
-                              (ARRAY[%(s1)s, %(s2)s, %(s3)s])[r.level], %(today)s, TRUE, r.user_id,
+                              COALESCE(%(summaries)s::jsonb -> p.lang ->> (r.level - 1),
+                                       %(summaries)s::jsonb -> %(lang)s ->> (r.level - 1)),
+                              %(today)s, TRUE, r.user_id,
                               p.tz, TRUE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
                               NOW() AT TIME ZONE 'UTC'
                          FROM recipient r
@@ -686,7 +743,7 @@ class SafetyHazard(models.Model):
                    SELECT NULL, n FROM flags""",
                 today=today, bureau=bureau_days, principal=principal_days, start=start, end=end,
                 model_id=model_id, type_id=activity_type.id, uid=self.env.uid,
-                s1=summaries[0], s2=summaries[1], s3=summaries[2],
+                summaries=summaries, lang=self.env.lang or "en_US",
             ))
             rows = cr.fetchall()
             flagged += sum(n for user_id, n in rows if user_id is None)

@@ -64,10 +64,17 @@ class TestHazardOverdue(SafetyInspectionCase):
         self.assertFalse(self.on_time.is_overdue)
         self.assertFalse(self._escalations(self.on_time) | self._escalations(self.no_deadline))
 
-    def test_late_first_run_escalates_straight_to_current_level(self):
+    def test_late_first_run_tells_every_level_reached(self):
+        """The job first meets a hazard ten days late: its owner is told too, not only the
+        bureau (they were never told before)."""
         self._run("2026-06-25")
-        self.assertEqual(self._escalations(self.hazard).user_id, self.user_inspector)
+        escalations = self._escalations(self.hazard)
+        self.assertEqual(escalations.user_id, self.user_staff_a | self.user_principal_a | self.user_inspector)
+        self.assertEqual(len(escalations), 3)
         self.assertTrue(self.hazard.is_overdue)
+        self.assertEqual(self.hazard.escalation_level, 3)
+        digests = self.env["mail.mail"].search([("subject", "ilike", "need your attention")])
+        self.assertIn(self.user_staff_a.partner_id, digests.recipient_ids)
 
     def test_days_configurable(self):
         self.env["ir.config_parameter"].set_param("safety_inspection.escalation_principal_days", 1)
