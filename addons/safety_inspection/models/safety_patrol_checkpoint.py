@@ -57,7 +57,10 @@ class SafetyPatrolCheckpoint(models.Model):
         string="Last Scan", compute="_compute_last_scan_date", search="_search_last_scan_date",
         help="When a counted scan of this checkpoint was last taken (by the phone's time).",
     )
-    days_since_scan = fields.Integer(compute="_compute_last_scan_date")
+    days_since_scan = fields.Integer(
+        compute="_compute_last_scan_date", help="Days since the last counted scan (0 when never scanned).",
+    )
+    scan_age = fields.Char(string="Since Last Scan", compute="_compute_last_scan_date")
     stale = fields.Boolean(
         string="Not Scanned Recently", compute="_compute_last_scan_date", search="_search_stale",
         help="No counted scan for the number of days in the system parameter "
@@ -96,9 +99,14 @@ class SafetyPatrolCheckpoint(models.Model):
         limit = now - timedelta(days=self._patrol_stale_days())
         for checkpoint in self:
             checkpoint.last_scan_date = last.get(checkpoint)
-            checkpoint.days_since_scan = (
-                (now - checkpoint.last_scan_date).days if checkpoint.last_scan_date else -1
-            )
+            days = (now - checkpoint.last_scan_date).days if checkpoint.last_scan_date else 0
+            checkpoint.days_since_scan = days
+            if not checkpoint.last_scan_date:
+                checkpoint.scan_age = self.env._("Never scanned")
+            elif not days:
+                checkpoint.scan_age = self.env._("Today")
+            else:
+                checkpoint.scan_age = self.env._("%(days)s days ago", days=days)
             checkpoint.stale = not checkpoint.last_scan_date or checkpoint.last_scan_date < limit
 
     def _search_last_scan_date(self, operator, value):

@@ -88,7 +88,9 @@ class TestPatrolScan(PatrolCase):
         self.assertEqual(self.round_a.actual_start, T0 + timedelta(minutes=5))
         self.assertEqual(self.cp_gate.last_scan_date, T0 + timedelta(minutes=5))
         self.assertEqual(self.cp_gate.days_since_scan, 0)
-        self.assertEqual(self.cp_hall.days_since_scan, -1)
+        # never scanned: said so, not "-1 days"
+        self.assertEqual((self.cp_hall.days_since_scan, self.cp_hall.scan_age), (0, "Never scanned"))
+        self.assertEqual(self.cp_gate.scan_age, "Today")
         Checkpoint = self.env["safety.patrol.checkpoint"].with_user(self.user_officer_a)
         ours = (self.cp_gate | self.cp_hall | self.cp_yard | self.cp_roof).ids
         stale = Checkpoint.search([("id", "in", ours), ("last_scan_date", "<", T0)])

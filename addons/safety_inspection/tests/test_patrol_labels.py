@@ -49,6 +49,35 @@ class TestPatrolLabels(PatrolCase):
         self.assertEqual(self.round_a.checkpoint_done, 3)
 
 
+    def test_labels_never_split_across_pages(self):
+        """Seven labels: a full sheet of six and one on the next; every code on a sheet reads
+        back whole (the seventh used to split across two pages)."""
+        Checkpoint = self.env["safety.patrol.checkpoint"]
+        extra = Checkpoint.create([
+            {"name": f"Stop {n}", "company_id": self.school_a.id, "place": "somewhere"} for n in range(3)
+        ])
+        checkpoints = self.cp_gate | self.cp_hall | self.cp_yard | self.cp_roof | extra
+        self.assertEqual(len(checkpoints), 7)
+        pdf, _ = self.env["ir.actions.report"].with_user(self.user_officer_a).with_context(
+            force_report_rendering=True,
+        )._render_qweb_pdf("safety_inspection.safety_patrol_checkpoint_label", checkpoints.ids)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "labels.pdf")
+            with open(path, "wb") as file:
+                file.write(pdf)
+            subprocess.run(["pdftoppm", "-r", "150", "-png", path, os.path.join(tmp, "page")],
+                           check=True, timeout=60)
+            per_page = []
+            for name in sorted(n for n in os.listdir(tmp) if n.endswith(".png")):
+                with Image.open(os.path.join(tmp, name)) as image:
+                    per_page.append(sorted(
+                        result.text for result in zxingcpp.read_barcodes(image)
+                        if result.format == zxingcpp.BarcodeFormat.QRCode
+                    ))
+        self.assertEqual([len(codes) for codes in per_page], [6, 1])
+        self.assertEqual(sorted(sum(per_page, [])), sorted(cp.sudo()._patrol_token() for cp in checkpoints))
+
+
 @tagged("post_install", "-at_install")
 class TestPatrolReport(PatrolCase):
     def test_patrol_xlsx(self):
