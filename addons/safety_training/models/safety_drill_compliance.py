@@ -7,9 +7,11 @@ from odoo.addons.school_safety.models.res_company import SCHOOL_TYPES
 class SafetyDrillCompliance(models.Model):
     """Drills held against the required frequency: one row per school and period.
 
-    Periods run from January of the year of the school's creation or first drill
-    (whichever is earlier) to the current period; only done drills count, by the day
-    they were held in the school's time zone (its partner's, else Asia/Shanghai).
+    Periods run from the first whole period after the school started keeping its records
+    in the suite (``safety_start_date``, else its creation), or from its first drill's if
+    earlier, to the current period: months before it used the suite are no shortfall. Only
+    done drills count, by the day they were held in the school's time zone (its partner's,
+    else Asia/Shanghai).
     """
 
     _name = "safety.drill.compliance"
@@ -20,7 +22,8 @@ class SafetyDrillCompliance(models.Model):
         "safety.drill": ["company_id", "state", "date_actual"],
         "safety.drill.requirement": ["bureau_id", "school_type", "boarding_only", "period",
                                      "min_count", "active"],
-        "res.company": ["safety_school_type", "safety_bureau_id", "safety_is_boarding", "partner_id"],
+        "res.company": ["safety_school_type", "safety_bureau_id", "safety_is_boarding", "partner_id",
+                        "safety_start_date"],
         "res.partner": ["tz"],
     }
 
@@ -59,13 +62,22 @@ class SafetyDrillCompliance(models.Model):
                        r.id AS requirement_id,
                        r.period,
                        r.min_count,
-                       date_trunc('year', LEAST(c.create_date::date,
-                           (SELECT min(d.day) FROM drill d WHERE d.company_id = c.id)))::date AS first_day,
+                       LEAST(
+                           -- the first whole period from the day it started
+                           (date_trunc(r.unit, start.day)
+                            + CASE WHEN date_trunc(r.unit, start.day)::date < start.day
+                                   THEN r.step ELSE interval '0' END)::date,
+                           date_trunc(r.unit, (SELECT min(d.day) FROM drill d WHERE d.company_id = c.id))::date
+                       ) AS first_day,
                        GREATEST(CURRENT_DATE,
                            (SELECT max(d.day) FROM drill d WHERE d.company_id = c.id)) AS last_day
                   FROM res_company c
+                  CROSS JOIN LATERAL (SELECT COALESCE(c.safety_start_date, c.create_date::date) AS day) start
                   CROSS JOIN LATERAL (
-                      SELECT req.id, req.period, req.min_count
+                      SELECT req.id, req.period, req.min_count,
+                             CASE WHEN req.period = 'quarter' THEN 'quarter' ELSE 'month' END AS unit,
+                             CASE WHEN req.period = 'quarter' THEN interval '3 months'
+                                  ELSE interval '1 month' END AS step
                         FROM safety_drill_requirement req
                        WHERE COALESCE(req.active, FALSE)
                          AND req.school_type = c.safety_school_type

@@ -21,6 +21,8 @@ class SafetyTrainingCase(SchoolSafetyCase):
             "safety_school_type": "kindergarten",
             "safety_enrollment_day": 200,
         })
+        # the schools keep their records in the suite since January
+        (cls.school_a | cls.school_b | cls.kindergarten).safety_start_date = date(2026, 1, 1)
         cls.employee_commander_k = cls.env["hr.employee"].create({
             "name": "Deputy K", "company_id": cls.kindergarten.id, "safety_position": "deputy",
         })

@@ -90,6 +90,33 @@ class TestDrillCompliance(SafetyTrainingCase):
         self._assert_row(self._row(self.school_a, date(2026, 6, 1)), 1, 1, True)
         self._assert_row(self._row(self.school_a, date(2026, 4, 1)), 1, 0, False)
 
+    def test_no_shortfall_before_the_school_used_the_suite(self):
+        """A school that starts on 15 March is short of nothing before April (its first whole
+        month); a kindergarten starting on 1 April counts from the second quarter."""
+        with freeze_time("2026-06-10 10:00:00"):
+            late, late_k = self.env["res.company"].create([
+                {"name": "Late Primary", "parent_id": self.bureau.id, "safety_school_type": "primary",
+                 "safety_start_date": date(2026, 3, 15)},
+                {"name": "Late Kindergarten", "parent_id": self.bureau.id,
+                 "safety_school_type": "kindergarten", "safety_start_date": date(2026, 4, 1)},
+            ])
+            self.env.flush_all()
+            # (the view counts up to the database's own date, which freeze_time does not move)
+            rows = self.env["safety.drill.compliance"].search([("company_id", "=", late.id)])
+            self.assertEqual(min(rows.mapped("period_start")), date(2026, 4, 1))
+            self.assertEqual(rows.filtered(lambda r: r.period_start < date(2026, 7, 1)).mapped("shortfall"),
+                             [1, 1, 1])
+            rows_k = self.env["safety.drill.compliance"].search([("company_id", "=", late_k.id)])
+            self.assertEqual(min(rows_k.mapped("period_start")), date(2026, 4, 1))
+            # a school registered today starts counting from its first whole period
+            new = self.env["res.company"].create(
+                {"name": "New Primary", "parent_id": self.bureau.id, "safety_school_type": "primary"}
+            )
+            self.assertEqual(new.safety_start_date, date(2026, 6, 10))
+            self.env.flush_all()
+            rows_new = self.env["safety.drill.compliance"].search([("company_id", "=", new.id)])
+            self.assertFalse(rows_new.filtered(lambda r: r.period_start < date(2026, 7, 1)))
+
     def test_drill_counts_on_the_school_day(self):
         """A drill at 07:30 on 1 August in Shanghai is 23:30 on 31 July in UTC: it counts
         for August, the month the school held it."""

@@ -22,7 +22,7 @@ SCHOOL_TYPES = [
 SCHOOL_PROFILE_FIELDS = frozenset({
     "name", "safety_school_type", "safety_enrollment_day", "safety_enrollment_boarding",
     "safety_building_floors", "safety_principal_id", "safety_officer_id", "safety_latitude",
-    "safety_longitude", "safety_guards_contracted", "street", "street2", "zip", "city",
+    "safety_longitude", "safety_guards_contracted", "safety_start_date", "street", "street2", "zip", "city",
     "state_id", "country_id", "phone", "mobile", "email", "website", "logo",
 })
 # ... and on their bureau: the guard rule it sets for its schools
@@ -94,6 +94,11 @@ class ResCompany(models.Model):
     )
     safety_is_boarding = fields.Boolean(
         string="Boarding School", compute="_compute_safety_enrollment_total", store=True
+    )
+    safety_start_date = fields.Date(
+        string="Records Kept Since",
+        help="The day the school started keeping its safety records in the suite: duties "
+        "counted per period (drills...) are counted from the first whole period after it.",
     )
     safety_building_floors = fields.Integer(
         string="Floors of Tallest Teaching Building",
@@ -285,6 +290,9 @@ class ResCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("safety_school_type"):
+                vals.setdefault("safety_start_date", fields.Date.context_today(self))
         if self._safety_is_bureau_school_creation(vals_list):
             # A bureau manager registers schools under a bureau they belong to. Odoo keeps
             # company creation to administrators, so this one case runs as superuser, with
@@ -295,6 +303,13 @@ class ResCompany(models.Model):
         schools = companies.filtered("safety_bureau_id")
         if schools:
             schools._safety_grant_bureau_users()
+            # a school registered in the suite speaks its bureau's language (Chinese)
+            for school in schools.sudo():
+                lang = school.safety_bureau_id._safety_lang()
+                if school.partner_id.lang != lang:
+                    school.partner_id.lang = lang
+                if not school.partner_id.tz:
+                    school.partner_id.tz = school.safety_bureau_id._safety_tz()
         return companies
 
     def write(self, vals):
@@ -383,6 +398,24 @@ class ResCompany(models.Model):
             bureau_users = users.filtered(lambda u, b=bureau: b in u.company_ids)
             if bureau_users:
                 bureau_users.write({"company_ids": [Command.link(school.id) for school in schools]})
+
+    def _safety_lang(self):
+        """The language of this school's papers, public pages and messages to people without
+        a language of their own: its contact's, else its bureau's, else Chinese when it is
+        installed (the users are Chinese schools)."""
+        self.ensure_one()
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        company = self.sudo()
+        for lang in (company.partner_id.lang, company.safety_bureau_id.partner_id.lang):
+            if lang in installed:
+                return lang
+        return "zh_CN" if "zh_CN" in installed else (self.env.lang or "en_US")
+
+    def _safety_tz(self):
+        """The school's time zone (its contact's, else its bureau's, else China's)."""
+        self.ensure_one()
+        company = self.sudo()
+        return company.partner_id.tz or company.safety_bureau_id.partner_id.tz or "Asia/Shanghai"
 
     def _safety_guards_for(self, students):
         """Minimum guards for ``students`` non-boarding students by this bureau's rule.
