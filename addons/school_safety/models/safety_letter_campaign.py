@@ -1,6 +1,9 @@
 import logging
 import uuid
+from collections import defaultdict
 from datetime import timedelta
+
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
@@ -135,10 +138,12 @@ class SafetyLetterCampaign(models.Model):
 
     @api.depends("line_ids.state", "line_ids.letter_count")
     def _compute_counts(self):
+        # the campaign's own figures: the bureau's whole campaign, whichever schools are active
         for campaign in self:
-            campaign.letter_count = sum(campaign.line_ids.mapped("letter_count"))
-            campaign.school_count = len(campaign.line_ids)
-            campaign.school_done_count = len(campaign.line_ids.filtered(lambda l: l.state == "done"))
+            lines = campaign.sudo().line_ids
+            campaign.letter_count = sum(lines.mapped("letter_count"))
+            campaign.school_count = len(lines)
+            campaign.school_done_count = len(lines.filtered(lambda l: l.state == "done"))
 
     # --------------------------------------------------------------- actions
 
@@ -178,7 +183,8 @@ class SafetyLetterCampaign(models.Model):
                     gaps="\n".join(f"- {gap}" for gap in gaps),
                 )
             )
-        existing = {line.company_id: line for line in self.line_ids}
+        # every school's progress, whichever companies the user has active
+        existing = {line.company_id: line for line in self.sudo().line_ids}
         expected = self._safety_expected_counts(schools)
         Line = self.env["safety.letter.campaign.line"].sudo()
         Line.create([
@@ -609,6 +615,78 @@ class SafetyLetterCampaign(models.Model):
             ids, contents, tokens_b, tokens_a,
         ))
         self.env["safety.letter"].invalidate_model()
+        self._safety_notify_issued(ids)
+
+    def _safety_notify_issued(self, letter_ids):
+        """Tell the signers at once that their letters wait (not a week later, at the first
+        reminder), in a few batches:
+
+        * a signer with an account gets an activity on their letter;
+        * a guardian with an email gets the email with their signing link;
+        * the party A of the other letters (the class teacher for guardians without email)
+          gets one activity per class to hand the links out (slips, class group);
+        * each party A with an account gets one activity for the letters they sign as party A.
+        """
+        self.ensure_one()
+        letters = self.env["safety.letter"].sudo().browse(letter_ids).filtered(lambda l: l.state == "issued")
+        if not letters:
+            return
+        school_lang = letters[0].company_id._safety_lang()
+
+        def told(user):
+            # the language of who is told (the job, or the manager issuing, may speak another)
+            return self.with_context(lang=user.lang or school_lang).env
+
+        sign_type = self.env.ref("school_safety.mail_activity_type_safety_letter_sign")
+        model_id = self.env["ir.model"]._get_id("safety.letter")
+        deadline = self.sign_deadline or fields.Date.today() + timedelta(days=14)
+        activities, emails = {}, []  # (letter, user) -> activity values: one each
+
+        def add(letter, user, note):
+            key = (letter.id, user.id)
+            if key in activities:
+                activities[key]["note"] += Markup("<br/>") + note
+            else:
+                activities[key] = {
+                    "res_model_id": model_id, "res_id": letter.id, "activity_type_id": sign_type.id,
+                    "user_id": user.id, "date_deadline": deadline, "note": Markup(escape(note)),
+                }
+
+        as_party_a = defaultdict(lambda: self.env["safety.letter"])
+        to_hand_out = defaultdict(lambda: self.env["safety.letter"])
+        for letter in letters:
+            a_user = letter.party_a_employee_id.user_id
+            b_user = letter.party_b_employee_id.user_id
+            if b_user:
+                add(letter, b_user, told(b_user)._(
+                    "Please sign the safety responsibility letter %(name)s.", name=letter.name))
+            elif letter.party_b_partner_id.email:
+                emails.append(letter.id)
+            elif a_user:
+                to_hand_out[(a_user, letter.student_id.class_name or "")] |= letter
+            if a_user:
+                as_party_a[a_user] |= letter
+        for user, group in as_party_a.items():
+            add(group[0], user, told(user)._(
+                "%(count)s safety letters wait for your signature as party A.", count=len(group)))
+        school_name = letters[0].company_id.name
+        for (user, class_name), group in to_hand_out.items():
+            add(group[0], user, told(user)._(
+                "%(count)s guardians of %(class_name)s have no email: hand them their signing "
+                "links (printed slips or the class group).",
+                count=len(group), class_name=class_name or school_name,
+            ))
+        # one create, no "assigned to you" email per activity
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            list(activities.values())
+        )
+        template = self.env.ref("school_safety.mail_template_safety_letter_reminder", raise_if_not_found=False)
+        if emails and template:
+            template.sudo().send_mail_batch(emails)
+        _logger.info(
+            "Letter campaign %s: %d letters issued, %d activities, %d emails with a signing link",
+            self.name, len(letters), len(activities), len(emails),
+        )
 
     # ------------------------------------------------------ joiners, leavers
 
@@ -638,8 +716,6 @@ class SafetyLetterCampaign(models.Model):
                     continue
                 if campaign.auto_issue:
                     campaign._safety_issue(new_ids)
-                letters = self.env["safety.letter"].sudo().browse(new_ids)
-                letters._safety_schedule_sign_activities()
                 line = campaign.line_ids.filtered(lambda l, s=school: l.company_id == s)
                 if line:
                     line.letter_count = line._safety_count_letters()
@@ -686,10 +762,11 @@ class SafetyLetterCampaign(models.Model):
                 principal_user = school.safety_principal_id.user_id
                 anchor = school_late.filtered(lambda l: l.level == "bureau_principal")[:1] or school_late[:1]
                 if principal_user:
+                    anchor = anchor.with_context(lang=principal_user.lang or school._safety_lang())
                     anchor.activity_schedule(
                         "school_safety.mail_activity_type_safety_letter_escalation",
                         user_id=principal_user.id,
-                        note=self.env._(
+                        note=anchor.env._(
                             "%(count)s safety letters of %(school)s are still unsigned after "
                             "%(days)s days.",
                             count=len(school_late), school=school.name, days=campaign.escalation_days,

@@ -141,6 +141,26 @@ class TestLetterSigning(SafetyLetterCase):
         self.assertEqual(kind, "xlsx")
         self.assertTrue(xlsx.startswith(b"PK"))
 
+    def test_signers_told_at_issue(self):
+        """Issued letters give their signers an activity and a link at once, not at the first
+        reminder a week later."""
+        # the teacher signs their own letter: an activity on it, the day it is issued
+        self.assertEqual(self.letter_teacher.activity_ids.user_id, self.user_staff_a)
+        # the guardian with an email has their link by email
+        mails = self.env["mail.mail"].search([("model", "=", "safety.letter"), ("res_id", "=", self.letter_guardian.id)])
+        self.assertEqual(len(mails), 1)
+        self.assertIn(f"access_token={self.letter_guardian.sudo().access_token}", mails.body_html)
+        # the class teacher hands the link to the guardian without email, and signs as party A
+        notes = self.env["mail.activity"].search(
+            [("res_model", "=", "safety.letter"), ("user_id", "=", self.user_staff_a.id)]
+        ).mapped("note")
+        self.assertTrue(any("have no email" in note for note in notes), notes)
+        self.assertTrue(any("as party A" in note for note in notes), notes)
+        # the principal signs as party A of the deputies' and staff's letters
+        self.assertTrue(self.env["mail.activity"].search(
+            [("res_model", "=", "safety.letter"), ("user_id", "=", self.user_principal_a.id)]
+        ))
+
     def test_reminders_overdue_escalation(self):
         self.campaign.write({"reminder_days": 3, "escalation_days": 10})
         letter = self.letter_teacher
@@ -150,8 +170,8 @@ class TestLetterSigning(SafetyLetterCase):
         self.assertTrue(letter.reminder_date)
         self.assertEqual(letter.activity_ids.user_id, self.user_staff_a)
         mails = self.env["mail.mail"].search([("model", "=", "safety.letter"), ("res_id", "=", self.letter_guardian.id)])
-        self.assertEqual(len(mails), 1)
-        self.assertIn("access_token=", mails.body_html)
+        self.assertEqual(len(mails), 2, "the link at issue, the reminder after three days")
+        self.assertIn("access_token=", mails[0].body_html)
         with freeze_time(fields.Datetime.to_datetime(deadline) + timedelta(days=11)):
             self.env["safety.letter.campaign"]._cron_remind()
         self.assertEqual(letter.progress, "overdue")
