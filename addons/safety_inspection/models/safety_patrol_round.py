@@ -279,7 +279,8 @@ class SafetyPatrolRound(models.Model):
             else:
                 state = "completed"
             if state != patrol.state:
-                patrol.state = state
+                # tracked in the school's language ("计划中 → 漏巡"), not the job's
+                patrol.with_context(lang=patrol.company_id._safety_lang()).state = state
             if state == "missed" and not patrol.missed_alert:
                 newly_missed |= patrol
             elif state != "missed" and patrol.missed_alert:
@@ -296,11 +297,13 @@ class SafetyPatrolRound(models.Model):
                                 raise_if_not_found=False)
         for patrol in self:
             user = patrol._patrol_alert_users()
-            patrol.activity_schedule(
+            # in the language of who is told (the job itself runs in English)
+            local = patrol.with_context(lang=user.lang or patrol.company_id._safety_lang())
+            local.activity_schedule(
                 "safety_inspection.mail_activity_patrol_missed",
                 user_id=user.id,
-                note=self.env._("Nobody scanned a checkpoint of %(round)s in its window.",
-                                round=patrol.name),
+                note=local.env._("Nobody scanned a checkpoint of %(round)s in its window.",
+                                 round=patrol.name),
             )
             if template:
                 template.send_mail(patrol.id)
@@ -313,9 +316,10 @@ class SafetyPatrolRound(models.Model):
             lambda a: a.activity_type_id == self.env.ref("safety_inspection.mail_activity_patrol_missed"))
         activities.unlink()
         for patrol in self:
-            patrol.message_post(body=self.env._(
+            local = patrol.with_context(lang=patrol.company_id._safety_lang())
+            local.message_post(body=local.env._(
                 "Missed alert withdrawn: scans taken in the window arrived late; the round is %(state)s.",
-                state=dict(self._fields["state"]._description_selection(self.env))[patrol.state],
+                state=dict(self._fields["state"]._description_selection(local.env))[patrol.state],
             ))
         self.write({"missed_alert": False})
 

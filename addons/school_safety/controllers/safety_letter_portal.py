@@ -17,14 +17,36 @@ class SafetyLetterPortal(http.Controller):
         side = letter._safety_check_token(access_token)
         return (letter, side) if side else (None, None)
 
+    def _safety_page_context(self, letter, side=None):
+        """Pages speak the signer's language, else the letter's, else the school's, and show
+        times in the school's time zone (not the browser's language, not UTC)."""
+        letter = letter.sudo()
+        installed = {code for code, _name in request.env["res.lang"].get_installed()}
+        if side == "b":
+            partner = letter.party_b_partner_id or letter.party_b_employee_id.work_contact_id
+        elif side == "a":
+            partner = letter.party_a_employee_id.work_contact_id
+        else:
+            partner = request.env["res.partner"]
+        lang = next(
+            (code for code in (partner.lang, letter.campaign_id.lang, letter.company_id._safety_lang())
+             if code in installed),
+            request.env.lang,
+        )
+        tz = letter.company_id._safety_tz()
+        request.update_context(lang=lang, tz=tz)
+        return letter.with_context(lang=lang, tz=tz), lang
+
     @http.route("/my/safety/letters/<int:letter_id>", type="http", auth="public", website=False)
     def safety_letter_page(self, letter_id, access_token=None, **kw):
         letter, side = self._safety_letter_for_token(letter_id, access_token)
         if not letter:
             raise request.not_found()
+        letter, lang = self._safety_page_context(letter, side)
         return request.render(
             "school_safety.safety_letter_portal_page",
             {
+                "html_lang": lang.replace("_", "-"),
                 "letter": letter,
                 "side": side,
                 "access_token": access_token,
@@ -42,6 +64,7 @@ class SafetyLetterPortal(http.Controller):
         letter, side = self._safety_letter_for_token(letter_id, access_token)
         if not letter:
             return {"error": request.env._("This link is not valid.")}
+        letter, _lang = self._safety_page_context(letter, side)
         other = letter[f"party_{'a' if side == 'b' else 'b'}_employee_id"].user_id
         if other and request.env.user == other:
             # the other party handed the link out: they cannot sign in the place of its owner
@@ -63,7 +86,9 @@ class SafetyLetterPortal(http.Controller):
         ) if len(code) == 36 else None
         if not letter or not letter._safety_verify():
             raise request.not_found()
+        letter, lang = self._safety_page_context(letter)
         return request.render(
             "school_safety.safety_letter_verify_page",
-            {"signed_date": letter.signed_date, "signed_hash": letter.signed_hash},
+            {"html_lang": lang.replace("_", "-"), "signed_date": letter.signed_date,
+             "signed_hash": letter.signed_hash},
         )

@@ -54,7 +54,7 @@ STATES = [
 ]
 PROGRESS = [
     ("draft", "Not Issued"),
-    ("pending", "Pending"),
+    ("pending", "Waiting for Signature"),
     ("overdue", "Overdue"),
     ("signed", "Signed"),
     ("superseded", "Superseded"),

@@ -99,12 +99,15 @@ class SafetyStudent(models.Model):
             self.check_access("create")
             # exactly these four fields, for a guardian without account: officers register
             # students without the right to create contacts in general
+            Company = self.env["res.company"]
             partners = self.env["res.partner"].sudo().create([
                 {
                     "name": vals.pop("guardian_name"),
                     "phone": vals.pop("guardian_phone", False),
                     "email": vals.pop("guardian_email", False),
                     "company_id": vals.get("company_id") or default_company,
+                    # the guardian reads the school's language (the letter, its link, its emails)
+                    "lang": Company.browse(vals.get("company_id") or default_company)._safety_lang(),
                 }
                 for vals in new_guardians
             ])
@@ -134,7 +137,7 @@ class SafetyStudent(models.Model):
                         guardian=guardian.name, student=student.name, school=student.company_id.name,
                     )
                 )
-            guardian.company_id = student.company_id
+            guardian.write({"company_id": student.company_id.id, "lang": student.company_id._safety_lang()})
 
     def write(self, vals):
         res = super().write(vals)
