@@ -327,32 +327,37 @@ class SafetyLetter(models.Model):
 
     def _safety_check_hand_out(self, side):
         """Who may hand out a signing link: the other party (the class teacher for a guardian,
-        the manager for their staff), the school's principal, the bureau's managers."""
-        self.ensure_one()
+        the manager for their staff), the school's principal, the bureau's managers. Checks
+        every letter of ``self`` (one read check for all) and refuses them all if one fails."""
         self.check_access("read")
         user = self.env.user
-        letter = self.sudo()
-        other = letter[f"party_{'a' if side == 'b' else 'b'}_employee_id"].user_id
-        if user == other and other:
+        if user.has_group("school_safety.group_bureau_manager"):
             return
-        if user.has_group("school_safety.group_bureau_manager") or (
-            user.has_group("school_safety.group_school_principal") and letter.company_id in user.company_ids
-        ):
-            return
-        raise AccessError(
-            self.env._(
-                "Only the other party, the principal or the bureau hand out the signing link of %(letter)s.",
-                letter=letter.name,
+        principal = user.has_group("school_safety.group_school_principal")
+        other_field = f"party_{'a' if side == 'b' else 'b'}_employee_id"
+        for letter in self.sudo():
+            other = letter[other_field].user_id
+            if (other and user == other) or (principal and letter.company_id in user.company_ids):
+                continue
+            raise AccessError(
+                self.env._(
+                    "Only the other party, the principal or the bureau hand out the signing link of %(letter)s.",
+                    letter=letter.name,
+                )
             )
-        )
 
     def _safety_log_hand_out(self, side):
-        letter = self.sudo()
-        party = letter[f"party_{side}_name"] or ""
-        letter.message_post(
-            body=self.env._("Signing link of %(party)s handed out by %(user)s.", party=party, user=self.env.user.name),
-            subtype_xmlid="mail.mt_note",
-        )
+        """Note on each letter of ``self`` that its link was handed out, and by whom: one
+        note per letter, all created in one batch."""
+        letters = self.sudo()
+        user = self.env.user.name
+        party_field = f"party_{side}_name"
+        letters._message_log_batch({
+            letter.id: self.env._(
+                "Signing link of %(party)s handed out by %(user)s.", party=letter[party_field] or "", user=user
+            )
+            for letter in letters
+        })
 
     def _portal_ensure_token(self):
         # the token signs for party B: outside the server's own steps, only through
