@@ -2,7 +2,7 @@
     "name": "School Safety",
     "summary": "Schools as companies of an education bureau, safety roles, "
     "responsibility letters and the ground the other safety addons build on",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Human Resources/School Safety",
     "website": "https://github.com/school-safety/school-safety",
     "author": "School Safety contributors",

@@ -112,6 +112,11 @@ class SafetyLetter(models.Model):
     student_id = fields.Many2one(
         "safety.student", readonly=True, index="btree_not_null", ondelete="restrict"
     )
+    # the class teacher follows the signing by class; the student's current class (the
+    # campaign's bulk insert writes it, the ORM keeps it when the student changes class)
+    class_name = fields.Char(
+        related="student_id.class_name", string="Class", store=True, index="btree_not_null"
+    )
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True)
     progress = fields.Selection(
         PROGRESS, default="draft", required=True, readonly=True, index=True,
