@@ -359,15 +359,17 @@ class SafetyLetter(models.Model):
         out the link of every guardian's letter selected (else AccessError, for all of them).
         Letters of other levels, signed, superseded, draft or expired ones are skipped."""
         self.check_access("read")
-        guardian_letters = self.filtered(lambda l: l.level == "class_teacher_guardian")
+        guardian_letters = self.filtered(lambda letter: letter.level == "class_teacher_guardian")
         guardian_letters._safety_check_hand_out("b")
         now = fields.Datetime.now()
         letters = guardian_letters.sudo().filtered(
-            lambda l: l.state == "issued"
-            and not l.party_b_signed_on
-            and l.access_token
-            and not (l.access_token_expiry and l.access_token_expiry < now)
-        ).sorted(lambda l: (l.company_id.name, l.class_name or "", l.student_id.name or "", l.id))
+            lambda letter: letter.state == "issued"
+            and not letter.party_b_signed_on
+            and letter.access_token
+            and not (letter.access_token_expiry and letter.access_token_expiry < now)
+        ).sorted(lambda letter: (
+            letter.company_id.name, letter.class_name or "", letter.student_id.name or "", letter.id
+        ))
         skipped = len(self) - len(letters)
         if not letters:
             raise UserError(

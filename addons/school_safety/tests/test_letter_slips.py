@@ -208,11 +208,10 @@ class TestLetterSlips(RpcCase, SafetyLetterCase):
         counts = []
         # the first call warms the caches (groups, rules, parameters) up
         for letters in (self.letter_1, self.class_52[:2], self.class_52[2:]):
-            letters = letters.with_env(teacher_env)
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            letters.action_guardian_link_list()
+            letters.with_env(teacher_env).action_guardian_link_list()
             self.env.flush_all()
             counts.append(self.env.cr.sql_log_count - before)
         self.assertEqual(counts[1], counts[2], f"queries for 1, 2 and {BIG_CLASS - 2} letters: {counts}")
