@@ -2,7 +2,7 @@
     "name": "School Safety",
     "summary": "Schools as companies of an education bureau, safety roles, "
     "responsibility letters and the ground the other safety addons build on",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Human Resources/School Safety",
     "website": "https://github.com/school-safety/school-safety",
     "author": "School Safety contributors",
@@ -10,6 +10,7 @@
     "application": True,
     "installable": True,
     "depends": ["hr", "portal", "report_xlsx", "base_tier_validation"],
+    "external_dependencies": {"python": ["qrcode"]},
     "data": [
         "security/school_safety_security.xml",
         "security/ir.model.access.csv",
@@ -25,6 +26,7 @@
         "views/safety_letter_portal_templates.xml",
         "report/safety_letter_reports.xml",
         "wizard/safety_letter_sign_wizard_views.xml",
+        "wizard/safety_letter_guardian_links_views.xml",
     ],
     "demo": [
         "demo/school_safety_demo.xml",

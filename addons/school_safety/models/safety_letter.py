@@ -112,6 +112,11 @@ class SafetyLetter(models.Model):
     student_id = fields.Many2one(
         "safety.student", readonly=True, index="btree_not_null", ondelete="restrict"
     )
+    # the class teacher follows the signing by class; the student's current class (the
+    # campaign's bulk insert writes it, the ORM keeps it when the student changes class)
+    class_name = fields.Char(
+        related="student_id.class_name", string="Class", store=True, index="btree_not_null"
+    )
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True)
     progress = fields.Selection(
         PROGRESS, default="draft", required=True, readonly=True, index=True,
@@ -314,6 +319,121 @@ class SafetyLetter(models.Model):
         self._safety_log_hand_out(side)
         return {"type": "ir.actions.act_url", "url": self._safety_portal_url(side), "target": "new"}
 
+    def action_print_guardian_slips(self):
+        """Print one slip per guardian still to sign, with the QR code of their signing link.
+
+        The report checks and logs again when it renders (whatever route asks for it): here
+        only the letters that get a slip are chosen and the user is told about the others.
+        """
+        letters, skipped = self._safety_guardian_letters_to_hand_out()
+        action = self.env.ref("school_safety.safety_letter_guardian_slips_report").report_action(
+            letters, config=False
+        )
+        return self._safety_skipped_notification(skipped, action)
+
+    def action_guardian_link_list(self):
+        """The names and signing links of the guardians still to sign, one per line, to paste
+        into the class group chat (each hand-out logged on its letter)."""
+        letters, skipped = self._safety_guardian_letters_to_hand_out()
+        text = letters._safety_guardian_link_text()
+        letters._safety_log_hand_out("b")
+        # made by the server after the checks: clients cannot create one (see the wizard)
+        wizard = self.env["safety.letter.guardian.links"].sudo().create({
+            "text": text,
+            "letter_count": len(letters),
+            "skipped_count": skipped,
+        })
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Links for the Class Group"),
+            "res_model": "safety.letter.guardian.links",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
+    def _safety_guardian_letters_to_hand_out(self):
+        """(letters, number skipped): the guardians' letters of ``self`` still waiting for the
+        guardian's signature with a valid link, after checking that the current user may hand
+        out the link of every guardian's letter selected (else AccessError, for all of them).
+        Letters of other levels, signed, superseded, draft or expired ones are skipped."""
+        self.check_access("read")
+        guardian_letters = self.filtered(lambda letter: letter.level == "class_teacher_guardian")
+        guardian_letters._safety_check_hand_out("b")
+        now = fields.Datetime.now()
+        letters = guardian_letters.sudo().filtered(
+            lambda letter: letter.state == "issued"
+            and not letter.party_b_signed_on
+            and letter.access_token
+            and not (letter.access_token_expiry and letter.access_token_expiry < now)
+        ).sorted(lambda letter: (
+            letter.company_id.name, letter.class_name or "", letter.student_id.name or "", letter.id
+        ))
+        skipped = len(self) - len(letters)
+        if not letters:
+            raise UserError(
+                self.env._(
+                    "No guardian of the %(count)s selected letters is waiting to sign: only issued "
+                    "letters of guardians who have not signed yet, with a link still valid, are "
+                    "handed out.",
+                    count=len(self),
+                )
+            )
+        return letters.with_env(self.env), skipped
+
+    def _safety_skipped_notification(self, skipped, next_action):
+        if not skipped:
+            return next_action
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": self.env._(
+                    "%(count)s selected letters were skipped: signed, superseded, not issued, with an "
+                    "expired link or not a guardian's letter.",
+                    count=skipped,
+                ),
+                "next": next_action,
+            },
+        }
+
+    def _safety_lang(self):
+        """The letter's language when it is installed, else the user's."""
+        self.ensure_one()
+        lang = self.sudo().campaign_id.lang
+        return lang if lang and self.env["res.lang"]._get_data(code=lang) else self.env.lang or "en_US"
+
+    def _safety_guardian_link_text(self):
+        """One line per guardian, "<student>'s guardian <guardian>: <link>", grouped by class
+        under a short greeting, each in the letter's language. Hands the links out: callers
+        checked ``_safety_check_hand_out('b')`` and log it."""
+        blocks = []
+        current = None
+        for letter in self.sudo():
+            lang = letter._safety_lang()
+            _ = self.with_context(lang=lang).env._
+            key = (letter.company_id, letter.class_name, lang)
+            if key != current:
+                current = key
+                blocks.append([
+                    _(
+                        "%(school)s, %(class_name)s: dear parents, please open your own link below "
+                        "to read and sign the school-family safety responsibility letter.",
+                        school=letter.company_id.name, class_name=letter.class_name or "",
+                    )
+                ])
+            blocks[-1].append(
+                _(
+                    "%(student)s's guardian %(guardian)s: %(link)s",
+                    student=letter.student_id.name or "",
+                    guardian=letter.party_b_name or "",
+                    link=letter._safety_portal_url("b"),
+                )
+            )
+        return "\n\n".join("\n".join(block) for block in blocks)
+
     def _safety_link_side(self):
         """The side still to sign that has no user account ('b' first), or None."""
         self.ensure_one()
@@ -327,32 +447,37 @@ class SafetyLetter(models.Model):
 
     def _safety_check_hand_out(self, side):
         """Who may hand out a signing link: the other party (the class teacher for a guardian,
-        the manager for their staff), the school's principal, the bureau's managers."""
-        self.ensure_one()
+        the manager for their staff), the school's principal, the bureau's managers. Checks
+        every letter of ``self`` (one read check for all) and refuses them all if one fails."""
         self.check_access("read")
         user = self.env.user
-        letter = self.sudo()
-        other = letter[f"party_{'a' if side == 'b' else 'b'}_employee_id"].user_id
-        if user == other and other:
+        if user.has_group("school_safety.group_bureau_manager"):
             return
-        if user.has_group("school_safety.group_bureau_manager") or (
-            user.has_group("school_safety.group_school_principal") and letter.company_id in user.company_ids
-        ):
-            return
-        raise AccessError(
-            self.env._(
-                "Only the other party, the principal or the bureau hand out the signing link of %(letter)s.",
-                letter=letter.name,
+        principal = user.has_group("school_safety.group_school_principal")
+        other_field = f"party_{'a' if side == 'b' else 'b'}_employee_id"
+        for letter in self.sudo():
+            other = letter[other_field].user_id
+            if (other and user == other) or (principal and letter.company_id in user.company_ids):
+                continue
+            raise AccessError(
+                self.env._(
+                    "Only the other party, the principal or the bureau hand out the signing link of %(letter)s.",
+                    letter=letter.name,
+                )
             )
-        )
 
     def _safety_log_hand_out(self, side):
-        letter = self.sudo()
-        party = letter[f"party_{side}_name"] or ""
-        letter.message_post(
-            body=self.env._("Signing link of %(party)s handed out by %(user)s.", party=party, user=self.env.user.name),
-            subtype_xmlid="mail.mt_note",
-        )
+        """Note on each letter of ``self`` that its link was handed out, and by whom: one
+        note per letter, all created in one batch."""
+        letters = self.sudo()
+        user = self.env.user.name
+        party_field = f"party_{side}_name"
+        letters._message_log_batch({
+            letter.id: self.env._(
+                "Signing link of %(party)s handed out by %(user)s.", party=letter[party_field] or "", user=user
+            )
+            for letter in letters
+        })
 
     def _portal_ensure_token(self):
         # the token signs for party B: outside the server's own steps, only through

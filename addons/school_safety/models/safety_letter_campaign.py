@@ -42,6 +42,7 @@ INSERT_COLUMNS = (
     ("party_b_partner_id", "int4"),
     ("party_b_name", "varchar"),
     ("student_id", "int4"),
+    ("class_name", "varchar"),
     ("name", "varchar"),
     ("verification_uuid", "varchar"),
 )
@@ -465,6 +466,7 @@ class SafetyLetterCampaign(models.Model):
                 "party_b_partner_id": contact_id,
                 "party_b_name": name,
                 "student_id": None,
+                "class_name": None,
                 "name": f"{self.year} {party_a_name} — {name}",
             })
         missing = [s for s in students if ("class_teacher_guardian", f"s{s[0]}") not in existing]
@@ -475,7 +477,7 @@ class SafetyLetterCampaign(models.Model):
                 "SELECT id, name FROM res_partner WHERE id = ANY(%s)", list({s[4] for s in missing})
             ))
             guardian_names = dict(self.env.cr.fetchall())
-        for student_id, student_name, _class, teacher_id, guardian_id in missing:
+        for student_id, student_name, class_name, teacher_id, guardian_id in missing:
             key = f"s{student_id}"
             guardian_name = guardian_names.get(guardian_id)
             teacher_name = employees[teacher_id][1]
@@ -490,6 +492,7 @@ class SafetyLetterCampaign(models.Model):
                 "party_b_partner_id": guardian_id,
                 "party_b_name": guardian_name,
                 "student_id": student_id,
+                "class_name": class_name,
                 "name": f"{self.year} {teacher_name} — {guardian_name} ({student_name})",
             })
         templates = {}

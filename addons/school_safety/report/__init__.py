@@ -1,1 +1,2 @@
+from . import safety_letter_guardian_slips
 from . import safety_letter_xlsx

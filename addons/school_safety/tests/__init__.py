@@ -7,3 +7,4 @@ from . import test_letter_campaign
 from . import test_letter_signing
 from . import test_letter_portal
 from . import test_trust
+from . import test_letter_slips

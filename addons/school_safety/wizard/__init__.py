@@ -1,1 +1,2 @@
 from . import safety_letter_sign_wizard
+from . import safety_letter_guardian_links
