@@ -4,6 +4,7 @@ from . import ir_attachment
 from . import mail_message
 from . import res_company
 from . import hr_employee
+from . import hr_employee_public
 from . import res_users
 from . import safety_letter_template
 from . import safety_student
