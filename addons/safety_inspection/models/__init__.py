@@ -11,3 +11,4 @@ from . import safety_patrol_route_line
 from . import safety_patrol_schedule
 from . import safety_patrol_round
 from . import safety_patrol_scan
+from . import safety_demo_builder

@@ -74,6 +74,15 @@ class SafetyDemoBuilder(models.AbstractModel):
         return records.with_user(user).with_context(lang=user.lang or "zh_CN", tz=user.tz or DEMO_TZ)
 
     @api.model
+    def _safety_demo_step(self, records, user):
+        """``records`` as ``user`` for one step of theirs. Each step is a request of its own
+        for the person taking it: it starts with a fresh cache, as theirs does (a value
+        computed for a whole batch in an earlier step, such as whether a hazard still needs
+        its approvals, is not carried over to the next)."""
+        self.env.invalidate_all()
+        return self._safety_demo_as(records, user)
+
+    @api.model
     def _safety_demo_image(self, seed, kind="signature"):
         """A small PNG, base64: a pen stroke for a signature, a plain picture for a photo."""
         rng = random.Random(seed)
