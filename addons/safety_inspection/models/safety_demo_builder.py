@@ -332,7 +332,9 @@ class SafetyDemoBuilder(models.AbstractModel):
         now = fields.Datetime.now()
         for days in range(14, -1, -1):
             # the generation job of each morning (after the night round of the day before)
-            schedule._generate_rounds(now=self._safety_demo_at(days, 0, 45))
+            morning = self._safety_demo_at(days, 0, 45)
+            if morning <= now:
+                schedule._generate_rounds(now=morning)
         rounds = Round.search([
             ("schedule_id", "=", schedule.id),
             ("planned_start", ">=", self._safety_demo_at(14, 0, 0)),
