@@ -254,7 +254,9 @@ class SafetyLetter(models.Model):
         drafts = self.filtered(lambda l: l.state == "draft")
         if self - drafts:
             raise UserError(self.env._("Only draft letters can be issued."))
-        for campaign in drafts.campaign_id:
+        # checked who asks and what: the campaign issues as the server (a principal does not
+        # read the bureau, whose name the letters state)
+        for campaign in drafts.campaign_id.sudo():
             campaign._safety_issue(drafts.filtered(lambda l, c=campaign: l.campaign_id == c).ids, now=now)
         return True
 
