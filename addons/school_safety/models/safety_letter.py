@@ -420,6 +420,7 @@ class SafetyLetter(models.Model):
         letter.message_post(
             body=self.env._("Signed by %(name)s.", name=name.strip()),
             subtype_xmlid="mail.mt_note",
+            date=now,
         )
         if letter.party_a_signed_on and letter.party_b_signed_on:
             letter._safety_lock()
