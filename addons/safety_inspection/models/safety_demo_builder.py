@@ -174,9 +174,9 @@ class SafetyDemoBuilder(models.AbstractModel):
         langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
         if langs:
             self.env["ir.module.module"]._load_module_terms(["safety_inspection"], langs)
-        Inspection = self._safety_demo_as(self.env["safety.inspection"], "inspector")
         template = self.env.ref("safety_inspection.safety_inspection_template_school")
         for key, school, occasion, ahead in PLANNED:
+            Inspection = self._safety_demo_step(self.env["safety.inspection"], "inspector")
             inspection = Inspection.create({
                 "company_id": self.env.ref(f"school_safety.{school}").id,
                 "inspection_type": "special",
@@ -194,7 +194,7 @@ class SafetyDemoBuilder(models.AbstractModel):
             hazards.update(self._safety_demo_inspect(key, school, itype, days, login, failed, not_applicable))
         Hazard = self.env["safety.hazard"]
         for key, (login, school, days, vals) in REPORTS.items():
-            hazards[key] = self._safety_demo_as(Hazard, login).create(dict(
+            hazards[key] = self._safety_demo_step(Hazard, login).create(dict(
                 vals,
                 company_id=self.env.ref(f"school_safety.{school}").id,
                 found_date=self._safety_demo_date(days),
@@ -206,7 +206,9 @@ class SafetyDemoBuilder(models.AbstractModel):
             for key, hazard in hazards.items()
         ])
         # the daily job, as the server runs it
+        self._safety_demo_request()
         Hazard.with_context(lang="zh_CN")._cron_check_overdue()
+        self._safety_demo_request()
         counts = dict(Hazard._read_group([], ["state"], ["__count"]))
         _logger.info(
             "Demo inspections: %d inspections done, %d hazards (%s)", len(INSPECTIONS), sum(counts.values()),
@@ -216,7 +218,7 @@ class SafetyDemoBuilder(models.AbstractModel):
     @api.model
     def _safety_demo_inspect(self, key, school, itype, days, login, failed, not_applicable):
         """One inspection: created, every check answered, completed; returns its hazards by key."""
-        Inspection = self._safety_demo_as(self.env["safety.inspection"], login)
+        Inspection = self._safety_demo_step(self.env["safety.inspection"], login)
         inspector = Inspection.env.user
         inspection = Inspection.create({
             "company_id": self.env.ref(f"school_safety.{school}").id,
@@ -230,6 +232,8 @@ class SafetyDemoBuilder(models.AbstractModel):
         }])
         items = {number: self.env.ref(ITEM % number) for number in set(failed) | set(not_applicable)}
         by_item = {}
+        # on site, the inspector answers every check, with photos of what failed, and saves
+        inspection = self._safety_demo_step(inspection, inspector)
         for line in inspection.line_ids:
             number = next((n for n, item in items.items() if item == line.item_id), None)
             if number in failed:
@@ -248,7 +252,8 @@ class SafetyDemoBuilder(models.AbstractModel):
             else:
                 vals = {"result": "na" if number in not_applicable else "pass"}
             line.write(vals)
-        inspection.action_done()
+        self._safety_demo_step(inspection, inspector).action_done()
+        self._safety_demo_request()
         return {
             by_item[number]: line.hazard_id
             for line in inspection.line_ids
@@ -365,10 +370,12 @@ class SafetyDemoBuilder(models.AbstractModel):
         ):
             if step == "scan":
                 patrol, kind, scan = what
+                self._safety_demo_request()  # each scan is a request of the phone
                 result = Scan._patrol_register(self._safety_demo_scan_payload(patrol, scan), now=at)
                 if result["flags"]:
                     flagged.setdefault(patrol.id, []).append(result["scan_id"])
             elif step == "close":
+                self._safety_demo_request()
                 Round.with_context(lang="zh_CN")._cron_close_rounds(now=at)
             elif step == "review":
                 patrol, kind = what
@@ -383,6 +390,7 @@ class SafetyDemoBuilder(models.AbstractModel):
             self._safety_demo_step(last, guard).action_report_anomaly(
                 "配电房门锁损坏，门无法锁闭，已临时用铁丝固定。", checkpoint_id=power.id
             )
+        self._safety_demo_request()
         scans = self.env["safety.patrol.scan"].search([("round_id", "in", rounds.ids)])
         states = dict(Round._read_group([("id", "in", rounds.ids)], ["state"], ["__count"]))
         _logger.info(

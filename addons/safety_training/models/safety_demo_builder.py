@@ -39,9 +39,11 @@ class SafetyDemoBuilder(models.AbstractModel):
         primary school's fire drill found goes to the ledger and is rectified and closed."""
         for xmlid, login in DRILLS_DONE:
             drill = self.env.ref(f"safety_training.{xmlid}")
+            self._safety_demo_request()
             (self._safety_demo_step(drill, login) if login else drill).action_done()
         for xmlid, login in TRAININGS_DONE:
             training = self.env.ref(f"safety_training.{xmlid}")
+            self._safety_demo_request()
             (self._safety_demo_step(training, login) if login else training).action_done()
         fire = self.env.ref("safety_training.drill_primary_fire_demo")
         hazard = fire.problem_ids.hazard_id
@@ -49,6 +51,7 @@ class SafetyDemoBuilder(models.AbstractModel):
         self.env["ir.model.data"]._update_xmlids([{
             "xml_id": "safety_training.safety_hazard_drill_stairs_demo", "record": hazard, "noupdate": True,
         }])
+        self._safety_demo_request()
         drills = self.env["safety.drill"].search([])
         _logger.info(
             "Demo drills and trainings: %d drills done, %d planned, %d trainings done, the fire "
