@@ -169,11 +169,8 @@ class SafetyDemoBuilder(models.AbstractModel):
         """This term's inspections answered check by check and completed, so that failed
         checks are the hazards of the ledger; those and the staff's reports moved through
         their rectification steps by whoever's step it is."""
-        # the inspections copy their checklist in the inspector's language: the installer
-        # loads this addon's translations only after its demo data, so load them first
-        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
-        if langs:
-            self.env["ir.module.module"]._load_module_terms(["safety_inspection"], langs)
+        # the inspections copy their checklist in the inspector's language
+        self._safety_demo_load_terms("safety_inspection")
         template = self.env.ref("safety_inspection.safety_inspection_template_school")
         for key, school, occasion, ahead in PLANNED:
             Inspection = self._safety_demo_step(self.env["safety.inspection"], "inspector")
