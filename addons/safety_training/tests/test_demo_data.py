@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -9,6 +12,7 @@ class TestTrainingDemoData(TransactionCase):
         super().setUp()
         if not self.env.ref("safety_training.drill_primary_fire_demo", raise_if_not_found=False):
             self.skipTest("database installed without demo data")
+        self.today = fields.Date.today()
 
     def test_demo_drills_and_trainings(self):
         fire = self.env.ref("safety_training.drill_primary_fire_demo")
@@ -26,3 +30,41 @@ class TestTrainingDemoData(TransactionCase):
         )
         self.assertTrue(rows)
         self.assertEqual(set(rows.mapped("period")), {"quarter"})
+
+    def test_drills_on_the_timeline(self):
+        schools = self.env["res.company"].search(
+            [("safety_bureau_id", "=", self.env.ref("base.main_company").id)]
+        )
+        done = self.env["safety.drill"].search([("company_id", "in", schools.ids), ("state", "=", "done")])
+        # every school held a drill in the last six weeks, the monthly ones in the last four
+        recent = done.filtered(lambda d: d.date_actual.date() >= self.today - timedelta(days=42))
+        self.assertEqual(recent.company_id, schools)
+        monthly = schools.filtered(lambda s: s.safety_school_type != "kindergarten")
+        last_month = done.filtered(lambda d: d.date_actual.date() >= self.today - timedelta(days=28))
+        self.assertFalse(monthly - last_month.company_id)
+        self.assertTrue(all(drill.date_actual < fields.Datetime.now() for drill in done))
+        # the boarding school drilled its dormitories at night, without notice
+        night = self.env.ref("safety_training.drill_junior_night_fire_demo")
+        self.assertEqual((night.state, night.no_notice), ("done", True))
+        # coming up: the primary school's stampede drill and its first-aid training
+        planned = self.env.ref("safety_training.drill_primary_planned_demo")
+        self.assertGreater(planned.date_planned, self.today)
+        first_aid = self.env.ref("safety_training.training_primary_first_aid_demo")
+        self.assertEqual(first_aid.state, "draft")
+        self.assertGreater(first_aid.date, self.today)
+        trainings = self.env["safety.training"].search([("company_id", "in", schools.ids), ("state", "=", "done")])
+        self.assertEqual(trainings.company_id, schools)
+
+    def test_drill_problem_rectified_and_closed(self):
+        hazard = self.env.ref("safety_training.safety_hazard_drill_stairs_demo")
+        fire = self.env.ref("safety_training.drill_primary_fire_demo")
+        self.assertEqual(hazard, fire.problem_ids.hazard_id)
+        self.assertEqual(hazard.state, "closed")
+        self.assertEqual(hazard.found_date, fire.date_actual.date())
+        self.assertTrue(hazard.found_date <= hazard.notice_date < self.today)
+        self.assertEqual(hazard.review_ids.mapped("status"), ["approved"])
+        self.assertEqual(hazard.review_ids.done_by, self.env.ref("school_safety.user_principal_demo"))
+        # the officer's next drill (after the rectification) found the stairs clear
+        self.assertGreater(
+            self.env.ref("safety_training.drill_primary_earthquake_demo").date_actual.date(), hazard.deadline
+        )

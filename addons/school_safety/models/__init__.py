@@ -12,3 +12,4 @@ from . import safety_student
 from . import safety_letter_campaign
 from . import safety_letter_campaign_line
 from . import safety_letter
+from . import safety_demo_builder

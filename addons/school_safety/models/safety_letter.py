@@ -250,12 +250,19 @@ class SafetyLetter(models.Model):
 
     def action_issue(self):
         """Freeze the text of draft letters and open them for signing."""
+        return self._safety_issue_letters()
+
+    def _safety_issue_letters(self, now=None):
+        """action_issue. ``now`` is for the server only (the demo builder records an issue made
+        weeks ago at its own time); callers over RPC reach action_issue, which gives none."""
         self._safety_check_leader()
         drafts = self.filtered(lambda l: l.state == "draft")
         if self - drafts:
             raise UserError(self.env._("Only draft letters can be issued."))
-        for campaign in drafts.campaign_id:
-            campaign._safety_issue(drafts.filtered(lambda l, c=campaign: l.campaign_id == c).ids)
+        # checked who asks and what: the campaign issues as the server (a principal does not
+        # read the bureau, whose name the letters state)
+        for campaign in drafts.campaign_id.sudo():
+            campaign._safety_issue(drafts.filtered(lambda l, c=campaign: l.campaign_id == c).ids, now=now)
         return True
 
     def action_supersede(self):
@@ -281,6 +288,11 @@ class SafetyLetter(models.Model):
 
     def action_sign(self, signature, name=None):
         """Sign as the current user in the backend; the user must be a party."""
+        return self._safety_sign_as_user(signature, name)
+
+    def _safety_sign_as_user(self, signature, name=None, now=None):
+        """action_sign. ``now`` is for the server only (the demo builder records a signature
+        given days ago at its own time); action_sign, the RPC door, gives none."""
         self.ensure_one()
         user = self.env.user
         letter = self.sudo()
@@ -296,7 +308,7 @@ class SafetyLetter(models.Model):
             )
         # the signer's address comes from the request itself, never from the caller's context
         ip = request.httprequest.remote_addr if request else ""
-        return self._safety_sign(side, signature, name or user.name, ip)
+        return self._safety_sign(side, signature, name or user.name, ip, now=now)
 
     def action_open_sign_wizard(self):
         self.ensure_one()
@@ -494,10 +506,11 @@ class SafetyLetter(models.Model):
 
     # -------------------------------------------------------- business logic
 
-    def _safety_sign(self, side, signature, name, ip):
+    def _safety_sign(self, side, signature, name, ip, now=None):
         """Record one party's signature; lock and hash the letter after the second one.
 
-        Callers have checked who signs; here only the letter's state and the data.
+        Callers have checked who signs; here only the letter's state and the data. ``now``
+        (server only: the demo builder) is when the signature was given, by default now.
         """
         self.ensure_one()
         letter = self.sudo()
@@ -517,7 +530,7 @@ class SafetyLetter(models.Model):
             raw = b""
         if not raw.startswith(b"\x89PNG") and not raw.startswith(b"\xff\xd8"):
             raise UserError(self.env._("The signature is not a valid image."))
-        now = fields.Datetime.now()
+        now = now or fields.Datetime.now()
         letter.write({
             f"party_{side}_signature": signature,
             f"party_{side}_signed_by": name.strip(),
@@ -532,6 +545,7 @@ class SafetyLetter(models.Model):
         letter.message_post(
             body=self.env._("Signed by %(name)s.", name=name.strip()),
             subtype_xmlid="mail.mt_note",
+            date=now,
         )
         if letter.party_a_signed_on and letter.party_b_signed_on:
             letter._safety_lock()

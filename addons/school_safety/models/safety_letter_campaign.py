@@ -567,8 +567,10 @@ class SafetyLetterCampaign(models.Model):
         ))
         return self.env.cr.fetchall()
 
-    def _safety_issue(self, letter_ids):
-        """Freeze the text of draft letters and give them their signing links."""
+    def _safety_issue(self, letter_ids, now=None):
+        """Freeze the text of draft letters and give them their signing links.
+
+        ``now`` (server only: the demo builder) is when they were issued, by default now."""
         self.ensure_one()
         if not letter_ids:
             return
@@ -604,8 +606,8 @@ class SafetyLetterCampaign(models.Model):
             }))
             tokens_b.append(str(uuid.uuid4()))
             tokens_a.append(str(uuid.uuid4()))
-        now = fields.Datetime.now()
-        deadline = self.sign_deadline or (fields.Date.today() + timedelta(days=30))
+        now = now or fields.Datetime.now()
+        deadline = self.sign_deadline or (now.date() + timedelta(days=30))
         cr.execute(SQL(
             """UPDATE safety_letter l
                   SET content = v.content, access_token = v.token_b, party_a_access_token = v.token_a,
@@ -726,15 +728,18 @@ class SafetyLetterCampaign(models.Model):
     # ------------------------------------------------- reminders, escalation
 
     @api.model
-    def _cron_remind(self):
-        """Daily: mark overdue letters, remind the signers, escalate to the principals."""
-        now = fields.Datetime.now()
+    def _cron_remind(self, now=None):
+        """Daily: mark overdue letters, remind the signers, escalate to the principals.
+
+        ``now`` (server only: the demo builder replays the daily job of past days) is when the
+        job runs, by default now."""
+        now = now or fields.Datetime.now()
         Letter = self.env["safety.letter"].sudo()
         Letter.flush_model()
         self.env.cr.execute(SQL(
             "UPDATE safety_letter SET progress = 'overdue' WHERE state = 'issued' "
             "AND progress = 'pending' AND deadline < %s",
-            fields.Date.today(),
+            now.date(),
         ))
         Letter.invalidate_model(["progress"])
         template = self.env.ref("school_safety.mail_template_safety_letter_reminder", raise_if_not_found=False)

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -54,3 +57,122 @@ class TestDemoData(TransactionCase):
             self.env["res.users"].with_user(user)._check_credentials(
                 {"type": "password", "password": "safety2026"}, {"interactive": False}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoLetters(TransactionCase):
+    """The demo's campaign is under way: issued school by school, mostly signed, a few waiting.
+
+    Dates are relative to the day the demo was made (bin/test makes it just before).
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.campaign = self.env.ref("school_safety.safety_letter_campaign_demo", raise_if_not_found=False)
+        if not self.campaign:
+            self.skipTest("database installed without demo data")
+        self.letters = self.env["safety.letter"].search([("campaign_id", "=", self.campaign.id)])
+        self.today = fields.Date.today()
+        self.now = fields.Datetime.now()
+
+    def _school(self, name):
+        return self.env.ref(f"school_safety.school_{name}_demo")
+
+    def _user(self, login):
+        return self.env.ref(f"school_safety.user_{login}_demo")
+
+    def test_campaign_generated_and_issued_school_by_school(self):
+        self.assertEqual(self.campaign.state, "done")
+        self.assertEqual(self.campaign.year, self.today.year)
+        self.assertEqual(self.campaign.school_done_count, 4)
+        self.assertEqual(len(self.letters), self.campaign.letter_count)
+        self.assertFalse(self.letters.filtered(lambda l: l.state == "draft"), "every letter is issued")
+        issued = {}
+        for letter in self.letters:
+            issued.setdefault(letter.company_id, set()).add(letter.issue_date.date())
+        self.assertTrue(all(len(days) == 1 for days in issued.values()), "each school issues once")
+        day = {school: min(days) for school, days in issued.items()}
+        junior, primary = self._school("junior"), self._school("primary")
+        # the boarding school first, the primary school last, all of them weeks ago
+        self.assertLess(day[junior], day[self._school("kindergarten")])
+        self.assertEqual(day[self._school("kindergarten")], day[self._school("senior")])
+        self.assertLess(day[self._school("senior")], day[primary])
+        self.assertLessEqual(self.today - day[primary], timedelta(days=22))
+        self.assertGreaterEqual(self.today - day[primary], timedelta(days=20))
+        self.assertGreaterEqual(self.today - day[junior], timedelta(days=39))
+
+    def test_most_signed_at_their_time_and_sealed(self):
+        signed = self.letters.filtered(lambda l: l.state == "signed")
+        waiting = self.letters.filtered(lambda l: l.state == "issued")
+        self.assertEqual(len(waiting), 4)
+        self.assertEqual(len(signed), len(self.letters) - 4)
+        for letter in signed:
+            self.assertTrue(letter._safety_verify(), letter.name)
+            self.assertLess(letter.issue_date, letter.party_a_signed_on)
+            self.assertLess(letter.issue_date, letter.party_b_signed_on)
+            self.assertLess(letter.signed_date, self.now)
+        # signed over the weeks since they were issued, not all on the day the demo was made
+        days = {letter.signed_date.date() for letter in signed}
+        self.assertGreater(len(days), 10)
+        self.assertLess(max(days), self.today)
+        # a login signs in the backend, a guardian on the page of the link (with their address)
+        principal_letter = signed.filtered(lambda l: l.party_b_employee_id.user_id == self._user("principal"))
+        self.assertEqual(principal_letter.party_b_signed_by, self._user("principal").name)
+        self.assertFalse(principal_letter.party_b_signed_ip)
+        guardian_letter = signed.filtered("student_id")[:1]
+        self.assertEqual(guardian_letter.party_b_signed_by, guardian_letter.party_b_name)
+        self.assertTrue(guardian_letter.party_b_signed_ip)
+
+    def test_one_guardian_overdue_after_a_reminder(self):
+        overdue = self.letters.filtered(lambda l: l.progress == "overdue")
+        self.assertEqual(len(overdue), 1)
+        self.assertEqual(overdue.level, "class_teacher_guardian")
+        self.assertEqual(overdue.student_id, self.env.ref("school_safety.student_junior_2_3_demo"))
+        self.assertEqual(overdue.company_id, self._school("junior"))
+        self.assertTrue(overdue.party_a_signed_on, "the class teacher signed")
+        self.assertFalse(overdue.party_b_signed_on)
+        self.assertLess(overdue.deadline, self.today)
+        # reminded by the daily job once the campaign's delay had passed, weeks ago
+        self.assertTrue(overdue.reminder_date)
+        self.assertGreaterEqual(
+            overdue.reminder_date, overdue.issue_date + timedelta(days=self.campaign.reminder_days)
+        )
+        self.assertLess(overdue.reminder_date.date(), overdue.deadline)
+        self.assertTrue(overdue.escalation_date)
+        # the others waiting are still in time
+        for letter in self.letters.filtered(lambda l: l.state == "issued") - overdue:
+            self.assertEqual(letter.progress, "pending", letter.name)
+            self.assertGreaterEqual(letter.deadline, self.today)
+
+    def test_each_login_finds_their_letters(self):
+        Letter = self.env["safety.letter"]
+        staff = self._user("staff")
+        # 张伟 has his own letter to sign, and a guardian of his class still to chase
+        to_sign = Letter.with_user(staff).search([("campaign_id", "=", self.campaign.id)]).filtered("can_sign_b")
+        self.assertEqual(len(to_sign), 1)
+        self.assertEqual(to_sign.party_b_employee_id.user_id, staff)
+        chase = Letter.with_user(staff).search([
+            ("campaign_id", "=", self.campaign.id), ("state", "=", "issued"), ("student_id", "!=", False),
+        ])
+        self.assertEqual(len(chase), 1)
+        self.assertTrue(chase.can_hand_out_link)
+        self.assertTrue(chase.reminder_date, "the guardian was reminded by email")
+        # each principal finds their school's letters only, and is told about the unsigned ones
+        escalation = self.env.ref("school_safety.mail_activity_type_safety_letter_escalation")
+        for login, school in (("principal", "primary"), ("principal2", "junior")):
+            user = self._user(login)
+            letters = Letter.with_user(user).search([("campaign_id", "=", self.campaign.id)])
+            self.assertEqual(letters.company_id, self._school(school), login)
+            self.assertEqual(letters, self.letters.filtered(lambda l, s=school: l.company_id == self._school(s)))
+            self.assertTrue(letters.filtered(lambda l: l.state == "issued"), login)
+            activities = self.env["mail.activity"].search([
+                ("user_id", "=", user.id), ("activity_type_id", "=", escalation.id),
+                ("res_model", "=", "safety.letter"),
+            ])
+            self.assertTrue(activities, login)
+        overdue = Letter.with_user(self._user("principal2")).search([("progress", "=", "overdue")])
+        self.assertEqual(len(overdue), 1)
+        # the bureau follows the campaign of every school
+        lines = self.campaign.with_user(self._user("manager")).line_ids
+        self.assertEqual(len(lines), 4)
+        self.assertEqual(set(lines.mapped("state")), {"done"})

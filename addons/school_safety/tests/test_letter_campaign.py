@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged, users
 
 from .common_letter import SIGNATURE, SafetyLetterCase
@@ -202,6 +202,21 @@ class TestLetterCampaign(SafetyLetterCase):
         self.assertTrue(all(l.state == "issued" and l.content for l in letters))
         with self.assertRaises(UserError):
             letters[:1].action_issue()
+
+    def test_principal_issues_own_school(self):
+        self.campaign.auto_issue = False
+        self.campaign.action_generate()
+        letters = self._letter().filtered(lambda l: l.company_id == self.school_a)
+        # the principal's click is a request of its own: the bureau is not in the cache, and
+        # the principal (of school A only) does not read it
+        self.env.invalidate_all()
+        letters.with_user(self.user_principal_a).action_issue()
+        self.assertEqual(set(letters.mapped("state")), {"issued"})
+        self.assertIn(self.bureau.name, letters.filtered(lambda l: l.level == "bureau_principal").content)
+        other = self._letter().filtered(lambda l: l.company_id == self.school_b)
+        self.assertEqual(set(other.mapped("state")), {"draft"})
+        with self.assertRaises(AccessError):
+            other.with_user(self.user_principal_a).action_issue()
 
 
 @tagged("post_install", "-at_install")
