@@ -216,6 +216,10 @@ class SafetyInspection(models.Model):
     def action_done(self):
         """Close the inspection: every check answered, photos where required, and one
         hazard per failed check."""
+        return self._safety_done()
+
+    def _safety_done(self, now=None):
+        """action_done; ``now`` (private, for the demo's past events) is when it was completed."""
         self._check_state_from(["in_progress"])
         for inspection in self:
             missing = inspection.line_ids.filtered(lambda l: not l.result)
@@ -236,8 +240,9 @@ class SafetyInspection(models.Model):
                         inspection=inspection.name, check=no_photo[0].name,
                     )
                 )
-        self._safety_transition("done", {"date_done": fields.Date.context_today(self)}, ["in_progress"])
+        self._safety_transition("done", {"date_done": fields.Date.context_today(self, now)}, ["in_progress"])
         self.line_ids._create_hazards()
+        return True
 
     def action_view_hazards(self):
         self.ensure_one()
