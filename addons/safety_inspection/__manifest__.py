@@ -2,7 +2,7 @@
     "name": "School Safety Inspections",
     "summary": "Quarterly inspections, self-checks, the hazard ledger with "
     "rectification through approval tiers, and electronic guard patrols",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/School Safety",
     "website": "https://github.com/school-safety/school-safety",
     "author": "School Safety contributors",

@@ -1,7 +1,7 @@
 {
     "name": "School Safety Training and Drills",
     "summary": "Safety trainings and emergency drills with compliance by school type",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/School Safety",
     "website": "https://github.com/school-safety/school-safety",
     "author": "School Safety contributors",

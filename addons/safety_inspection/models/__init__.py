@@ -1,3 +1,4 @@
+from . import safety_hazard_source
 from . import safety_hazard
 from . import safety_inspection_template
 from . import safety_inspection_template_item

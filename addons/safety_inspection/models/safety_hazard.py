@@ -19,7 +19,7 @@ HAZARD_TRANSITIONS = {
 HAZARD_SERVER_FIELDS = frozenset({
     "state", "source", "source_ref", "review_ids", "message_ids", "closed_date", "is_overdue",
     "escalation_level", "notice_number", "notice_date", "return_reason", "inspection_id",
-    "inspection_line_id",
+    "inspection_line_id", "patrol_round_id",
 })
 # What the rectification notice (整改通知书) states: fixed once it is issued. The deadline
 # then moves only through an approved extension.
@@ -52,21 +52,30 @@ HAZARD_CATEGORIES = [
 ]
 
 
+def hazard_categories(model):
+    """The hazard categories, for the selection fields of what files hazards (checklist items,
+    checks, drill problems): one list, the hazard's, that an addon extends with
+    ``selection_add`` on the field ``category`` of ``safety.hazard``."""
+    return model.env["safety.hazard"]._safety_categories()
+
+
 class SafetyHazard(models.Model):
     """The hazard ledger (隐患台账): one record per hazard, whatever found it.
 
     Inspections, patrols, drills and staff reports all feed this model; ``source``
-    says which, ``source_ref`` points at the record that found it.
+    says which, ``source_ref`` points at the record that found it. The ledger knows its
+    sources only through ``safety.hazard.source``: each source adds its key to ``source``
+    and its link field here.
     """
 
     _name = "safety.hazard"
     _description = "Safety Hazard"
-    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = ["safety.school.record", "mail.thread", "mail.activity.mixin", "tier.validation"]
     _order = "found_date desc, id desc"
-    _check_company_auto = True
     _safety_server_fields = HAZARD_SERVER_FIELDS
     _safety_protect_reviews = True
     _safety_sequence_code = "safety.hazard"
+    _safety_transitions = HAZARD_TRANSITIONS
     _safety_attachment_fields = ("photo_before_ids", "photo_after_ids")
 
     # acceptance (submitted -> closed) goes through the approval tiers
@@ -80,22 +89,18 @@ class SafetyHazard(models.Model):
         string="Reference", required=True, copy=False, readonly=True, index="trigram",
         default=lambda self: self.env._("New"),
     )
-    company_id = fields.Many2one(
-        "res.company", string="School", required=True, index=True,
-        default=lambda self: self.env.company, tracking=True,
-    )
-    bureau_id = fields.Many2one(related="company_id.safety_bureau_id", store=True, string="Bureau")
+    bureau_id = fields.Many2one(store=True)  # the bureau reports on them
     location = fields.Char(string="Exact Location", required=True, tracking=True)
     category = fields.Selection(HAZARD_CATEGORIES, required=True, tracking=True, index=True)
     level = fields.Selection(
         [("general", "General"), ("major", "Major")],
         required=True, default="general", tracking=True, index=True,
     )
+    # the sources of this addon (inspections, patrols) and staff reports; others add theirs
     source = fields.Selection(
         [
             ("inspection", "Inspection"),
             ("patrol", "Patrol"),
-            ("drill", "Drill"),
             ("staff_report", "Staff Report"),
         ],
         required=True, default="staff_report", index=True,
@@ -159,6 +164,10 @@ class SafetyHazard(models.Model):
     inspection_line_id = fields.Many2one(
         "safety.inspection.line", string="Failed Check", readonly=True, copy=False
     )
+    patrol_round_id = fields.Many2one(
+        "safety.patrol.round", string="Patrol Round", index="btree_not_null", check_company=True,
+        readonly=True, copy=False,
+    )
     # rectification notice (整改通知书)
     notice_number = fields.Char(readonly=True, copy=False, index="btree_not_null")
     notice_date = fields.Date(readonly=True, copy=False)
@@ -207,19 +216,19 @@ class SafetyHazard(models.Model):
 
     @api.model
     def _selection_source_ref(self):
-        """Records that can find a hazard: inspection lines, patrol rounds and scans,
-        drills (from safety_training), whichever are installed."""
-        return [
-            (model, self.env[model]._description)
-            for model in (
-                "safety.inspection",
-                "safety.inspection.line",
-                "safety.patrol.round",
-                "safety.patrol.scan",
-                "safety.drill",
-            )
-            if model in self.env
-        ]
+        """Records that can find a hazard: the hazard sources and their findings, whichever
+        addons are installed."""
+        source = self.env.registry["safety.hazard.source"]
+        names = []
+        for name, model in self.env.registry.items():
+            if not model._abstract and issubclass(model, source):
+                names += [name] + ([model._safety_hazard_finding] if model._safety_hazard_finding else [])
+        return [(name, self.env[name]._description) for name in names]
+
+    @api.model
+    def _safety_categories(self):
+        """(key, label) of the hazard categories, in the user's language."""
+        return self._fields["category"]._description_selection(self.env)
 
     @api.constrains("deadline", "found_date")
     def _check_deadline(self, vals=None):
@@ -281,7 +290,7 @@ class SafetyHazard(models.Model):
         bureau's only."""
         user = self.env.user
         bureau = user.has_group("school_safety.group_bureau_inspector")
-        supervisor = bureau or user.has_group("school_safety.group_school_safety_officer")
+        supervisor = user.has_group("school_safety.group_safety_supervisor")
         if names & HAZARD_SUPERVISOR_FIELDS and not supervisor:
             raise AccessError(
                 self.env._(
@@ -330,23 +339,11 @@ class SafetyHazard(models.Model):
     def _state_label(self, state):
         return dict(self._fields["state"]._description_selection(self.env))[state]
 
-    def _set_state(self, state, extra=None):
-        self._check_transition(state)
-        self._safety_transition(state, extra, HAZARD_TRANSITIONS[state])
-
-    def _check_transition(self, state):
-        allowed = HAZARD_TRANSITIONS[state]
-        wrong = self.filtered(lambda h: h.state not in allowed)
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "%(hazard)s is %(current)s: it cannot go to %(target)s without the steps "
-                    "in between.",
-                    hazard=wrong[0].name,
-                    current=self._state_label(wrong[0].state),
-                    target=self._state_label(state),
-                )
-            )
+    def _safety_transition_message(self, state):
+        return self.env._(
+            "%(hazard)s is %(current)s: it cannot go to %(target)s without the steps in between.",
+            hazard=self.name, current=self._state_label(self.state), target=self._state_label(state),
+        )
 
     def _check_six_fixed(self):
         labels = self._fields
@@ -383,10 +380,10 @@ class SafetyHazard(models.Model):
         self._check_supervisor(
             self.env._("Only a safety officer, a principal or the bureau can issue a rectification notice.")
         )
-        self._check_transition("notified")
+        self._safety_check_transition("notified")
         self._check_six_fixed()
         for hazard in self:
-            hazard._set_state("notified", {
+            hazard._safety_transition("notified", {
                 "notice_number": self.env["ir.sequence"].next_by_code("safety.hazard.notice") or "/",
                 "notice_date": fields.Date.context_today(self, now),
                 "recheck_date": hazard.recheck_date or hazard.deadline,
@@ -395,11 +392,11 @@ class SafetyHazard(models.Model):
                 hazard.message_subscribe(partner_ids=hazard.owner_id.partner_id.ids)
 
     def action_start_rectification(self):
-        self._set_state("rectifying")
+        self._safety_transition("rectifying")
 
     def action_submit(self):
         """Rectifying -> submitted for acceptance: evidence required, approval tiers requested."""
-        self._check_transition("submitted")
+        self._safety_check_transition("submitted")
         for hazard in self:
             if not hazard.photo_after_ids or not (hazard.rectification_description or "").strip():
                 raise UserError(
@@ -409,17 +406,14 @@ class SafetyHazard(models.Model):
                         hazard=hazard.name,
                     )
                 )
-        self._set_state("submitted", {"return_reason": False})
+        self._safety_transition("submitted", {"return_reason": False})
         for hazard in self:
             if hazard.need_validation:
                 hazard.request_validation()
 
     def _check_supervisor(self, message):
         user = self.env.user
-        if not (
-            user.has_group("school_safety.group_school_safety_officer")
-            or user.has_group("school_safety.group_bureau_inspector")
-        ):
+        if not user.has_group("school_safety.group_safety_supervisor"):
             raise AccessError(message)
 
     def action_close(self):
@@ -427,7 +421,7 @@ class SafetyHazard(models.Model):
         self._check_supervisor(
             self.env._("Only a safety officer, a principal or the bureau can close a hazard.")
         )
-        self._check_transition("closed")
+        self._safety_check_transition("closed")
         for hazard in self:
             if not hazard.photo_after_ids or not (hazard.rectification_description or "").strip():
                 raise UserError(
@@ -447,7 +441,7 @@ class SafetyHazard(models.Model):
                     self.env._("%(user)s owns the rectification of %(hazard)s and cannot accept it.",
                                user=self.env.user.name, hazard=hazard.name)
                 )
-        self._set_state("closed", {"closed_date": fields.Date.context_today(self), "is_overdue": False})
+        self._safety_transition("closed", {"closed_date": fields.Date.context_today(self), "is_overdue": False})
 
     def action_return(self, reason):
         """Submitted -> rectifying with the reason the rectification is not accepted."""
@@ -456,7 +450,7 @@ class SafetyHazard(models.Model):
         )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason the rectification is returned."))
-        self._check_transition("rectifying")
+        self._safety_check_transition("rectifying")
         if self.filtered(lambda h: h.state != "submitted"):
             raise UserError(self.env._("Only a rectification submitted for acceptance can be returned."))
         for hazard in self:
@@ -467,7 +461,7 @@ class SafetyHazard(models.Model):
         reviews = self.sudo().review_ids
         reviews.filtered(lambda r: r.status in ("waiting", "pending")).write({"status": "cancel"})
         reviews._safety_archive()
-        self._set_state("rectifying", {"return_reason": reason})
+        self._safety_transition("rectifying", {"return_reason": reason})
         for hazard in self:
             hazard.message_post(body=self.env._("Returned for rectification: %(reason)s", reason=reason))
 

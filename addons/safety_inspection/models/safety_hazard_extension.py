@@ -7,16 +7,15 @@ class SafetyHazardExtension(models.Model):
 
     _name = "safety.hazard.extension"
     _description = "Hazard Deadline Extension"
-    _inherit = ["safety.evidence.mixin", "mail.thread"]
+    _inherit = ["safety.school.record", "mail.thread"]
     _order = "id desc"
-    _check_company_auto = True
     _safety_create_fields = frozenset({"hazard_id"})
 
     hazard_id = fields.Many2one(
         "safety.hazard", string="Hazard", required=True, index=True, ondelete="restrict",
         check_company=True,
     )
-    company_id = fields.Many2one(related="hazard_id.company_id", store=True, index=True, string="School")
+    company_id = fields.Many2one(related="hazard_id.company_id", store=True, index=True, precompute=True, default=None)
     current_deadline = fields.Date(
         compute="_compute_current_deadline", store=True, readonly=True, precompute=True,
     )
@@ -72,18 +71,12 @@ class SafetyHazardExtension(models.Model):
         return self.env._("A decided extension request is part of the hazard's record and is kept.")
 
     def _safety_check_client_write(self, vals):
-        if self.filtered(lambda e: e.requested_by_id != self.env.user) and not (
-            self.env.user.has_group("school_safety.group_school_safety_officer")
-            or self.env.user.has_group("school_safety.group_bureau_inspector")
-        ):
+        if self.filtered(lambda e: e.requested_by_id != self.env.user) and not self.env.user.has_group("school_safety.group_safety_supervisor"):
             raise AccessError(self.env._("Only who asked for an extension changes the request."))
 
     def _check_approver(self):
         user = self.env.user
-        if not (
-            user.has_group("school_safety.group_school_safety_officer")
-            or user.has_group("school_safety.group_bureau_inspector")
-        ):
+        if not user.has_group("school_safety.group_safety_supervisor"):
             raise AccessError(
                 self.env._("Only the safety officer, the principal or the bureau decide on extensions.")
             )

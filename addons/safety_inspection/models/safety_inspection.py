@@ -20,22 +20,26 @@ class SafetyInspection(models.Model):
 
     _name = "safety.inspection"
     _description = "Safety Inspection"
-    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.school.record", "safety.hazard.source", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
-    _check_company_auto = True
     # (its checks protect themselves: answered by the client, copied and removed by the steps)
     _safety_server_fields = frozenset({"state", "hazard_ids", "message_ids"})
     _safety_sequence_code = "safety.inspection"
+    _safety_hazard_source = "inspection"
+    _safety_hazard_link = "inspection_id"
+    _safety_hazard_finding = "safety.inspection.line"
+    _safety_transitions = {
+        "in_progress": ("planned",),
+        "done": ("in_progress",),
+        "cancel": ("planned", "in_progress"),
+        "planned": ("cancel",),
+    }
 
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True,
         default=lambda self: self.env._("New"),
     )
-    company_id = fields.Many2one(
-        "res.company", string="School", required=True, index=True,
-        default=lambda self: self.env.company, tracking=True,
-    )
-    bureau_id = fields.Many2one(related="company_id.safety_bureau_id", store=True, string="Bureau")
+    bureau_id = fields.Many2one(store=True)  # the bureau reports on them
     inspection_type = fields.Selection(
         INSPECTION_TYPES, string="Type", required=True, default="special", tracking=True, index=True
     )
@@ -73,7 +77,6 @@ class SafetyInspection(models.Model):
         help="A re-inspection starts with the open hazards of this inspection.",
     )
     hazard_ids = fields.One2many("safety.hazard", "inspection_id", string="Hazards Found")
-    hazard_count = fields.Integer(compute="_compute_hazard_count", string="Hazards Count")
     score = fields.Float(compute="_compute_score", store=True, digits=(5, 1), aggregator="avg")
     result = fields.Selection(
         [("pass", "Passed"), ("fail", "Failed")], compute="_compute_score", store=True
@@ -106,15 +109,6 @@ class SafetyInspection(models.Model):
                 inspection.result = "fail"
             else:
                 inspection.result = "pass"
-
-    def _compute_hazard_count(self):
-        counts = dict(
-            self.env["safety.hazard"]._read_group(
-                [("inspection_id", "in", self.ids)], ["inspection_id"], ["__count"]
-            )
-        )
-        for inspection in self:
-            inspection.hazard_count = counts.get(inspection, 0)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -189,29 +183,21 @@ class SafetyInspection(models.Model):
         # the checks are copied from the checklist by this step only (weights, critical flags...)
         self.env["safety.inspection.line"].sudo().create(line_vals)
 
-    def _set_state(self, state, allowed_from):
-        self._check_state_from(allowed_from)
-        self._safety_transition(state, allowed_from=allowed_from)
-
-    def _check_state_from(self, allowed_from):
-        wrong = self.filtered(lambda i: i.state not in allowed_from)
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "%(inspection)s is %(state)s and cannot go to that status directly.",
-                    inspection=wrong[0].name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[wrong[0].state],
-                )
-            )
+    def _safety_transition_message(self, state):
+        return self.env._(
+            "%(inspection)s is %(state)s and cannot go to that status directly.",
+            inspection=self.name,
+            state=dict(self._fields["state"]._description_selection(self.env))[self.state],
+        )
 
     def action_start(self):
-        self._set_state("in_progress", ["planned"])
+        self._safety_transition("in_progress")
 
     def action_cancel(self):
-        self._set_state("cancel", ["planned", "in_progress"])
+        self._safety_transition("cancel")
 
     def action_reset(self):
-        self._set_state("planned", ["cancel"])
+        self._safety_transition("planned")
 
     def action_done(self):
         """Close the inspection: every check answered, photos where required, and one
@@ -220,7 +206,7 @@ class SafetyInspection(models.Model):
 
     def _safety_done(self, now=None):
         """action_done; ``now`` (private, for the demo's past events) is when it was completed."""
-        self._check_state_from(["in_progress"])
+        self._safety_check_transition("done")
         for inspection in self:
             missing = inspection.line_ids.filtered(lambda l: not l.result)
             if missing:
@@ -240,16 +226,19 @@ class SafetyInspection(models.Model):
                         inspection=inspection.name, check=no_photo[0].name,
                     )
                 )
-        self._safety_transition("done", {"date_done": fields.Date.context_today(self, now)}, ["in_progress"])
-        self.line_ids._create_hazards()
+        self._safety_transition("done", {"date_done": fields.Date.context_today(self, now)})
+        self._safety_file_failed_checks()
         return True
 
-    def action_view_hazards(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("safety_inspection.safety_hazard_action")
-        action["domain"] = [("inspection_id", "=", self.id)]
-        action["context"] = {"default_inspection_id": self.id, "default_company_id": self.company_id.id}
-        return action
+    def _safety_file_failed_checks(self):
+        """One hazard per failed check, in one batch (re-checks of open hazards add none)."""
+        failed = self.line_ids.filtered(lambda l: l.result == "fail" and not l.hazard_id and not l.recheck_hazard_id)
+        hazards = self._safety_file_hazards(
+            [(line.inspection_id, line._safety_hazard_values(), line) for line in failed]
+        )
+        for line, hazard in zip(failed.sudo(), hazards, strict=True):
+            line.hazard_id = hazard
+        return hazards
 
     def action_reinspect(self):
         """A follow-up special inspection starting with this one's open hazards."""

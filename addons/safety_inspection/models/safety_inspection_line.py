@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .safety_hazard import HAZARD_CATEGORIES
+from .safety_hazard import hazard_categories
 
 
 class SafetyInspectionLine(models.Model):
@@ -8,9 +8,8 @@ class SafetyInspectionLine(models.Model):
 
     _name = "safety.inspection.line"
     _description = "Inspection Check"
-    _inherit = ["safety.evidence.mixin"]
+    _inherit = ["safety.school.record"]
     _order = "inspection_id, sequence, id"
-    _check_company_auto = True
     # copied from the checklist by the inspection; the inspector answers these
     _safety_create_fields = frozenset()
     _safety_client_writable = frozenset({"result", "note", "location", "photo_ids"})
@@ -21,7 +20,7 @@ class SafetyInspectionLine(models.Model):
     inspection_id = fields.Many2one(
         "safety.inspection", string="Inspection", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="inspection_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="inspection_id.company_id", store=True, index=True, precompute=True, default=None)
     state = fields.Selection(related="inspection_id.state")
     item_id = fields.Many2one("safety.inspection.template.item", string="Checklist Item", ondelete="set null")
     recheck_hazard_id = fields.Many2one(
@@ -29,7 +28,7 @@ class SafetyInspectionLine(models.Model):
         help="Open hazard of the previous inspection checked again.",
     )
     sequence = fields.Integer(default=10)
-    category = fields.Selection(HAZARD_CATEGORIES, string="Section", required=True)
+    category = fields.Selection(selection=hazard_categories, string="Section", required=True)
     name = fields.Char(string="Check", required=True)
     guidance = fields.Text()
     weight = fields.Float(default=1.0)
@@ -69,30 +68,18 @@ class SafetyInspectionLine(models.Model):
             return self.env._("The checks of a completed inspection cannot change.")
         return self.env._("The checks of an inspection come from its checklist and are not deleted one by one.")
 
-    def _create_hazards(self):
-        """One hazard per failed check (re-checks of open hazards add none)."""
-        failed = self.filtered(lambda l: l.result == "fail" and not l.hazard_id and not l.recheck_hazard_id)
-        vals_list = [
-            {
-                "company_id": line.company_id.id,
-                "location": line.location or line.name,
-                "category": line.category,
-                "level": line.severity,
-                "source": "inspection",
-                "source_ref": f"safety.inspection.line,{line.id}",
-                "inspection_id": line.inspection_id.id,
-                "inspection_line_id": line.id,
-                "description": line.note and f"{line.name}: {line.note}" or line.name,
-                "rule_violated": line.guidance,
-                # found the day the inspection was carried out, not the day it was planned for
-                "found_date": line.inspection_id.date_done or line.inspection_id.date,
-                "found_by_id": (line.inspection_id.inspector_ids[:1] or self.env.user).id,
-                "photo_before_ids": [(6, 0, line.photo_ids.ids)],
-            }
-            for line in failed
-        ]
-        # the inspection's step files its findings (source, links): the caller completed it
-        hazards = self.env["safety.hazard"].sudo().create(vals_list)
-        for line, hazard in zip(failed.sudo(), hazards, strict=True):
-            line.hazard_id = hazard
-        return hazards.sudo(False)
+    def _safety_hazard_values(self):
+        """The hazard a failed check becomes (its inspection files it)."""
+        self.ensure_one()
+        return {
+            "location": self.location or self.name,
+            "category": self.category,
+            "level": self.severity,
+            "inspection_line_id": self.id,
+            "description": self.note and f"{self.name}: {self.note}" or self.name,
+            "rule_violated": self.guidance,
+            # found the day the inspection was carried out, not the day it was planned for
+            "found_date": self.inspection_id.date_done or self.inspection_id.date,
+            "found_by_id": (self.inspection_id.inspector_ids[:1] or self.env.user).id,
+            "photo_before_ids": [(6, 0, self.photo_ids.ids)],
+        }

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .safety_hazard import HAZARD_CATEGORIES
+from .safety_hazard import hazard_categories
 
 
 class SafetyInspectionTemplateItem(models.Model):
@@ -15,7 +15,7 @@ class SafetyInspectionTemplateItem(models.Model):
         "safety.inspection.template", string="Template", required=True, index=True, ondelete="cascade"
     )
     sequence = fields.Integer(default=10)
-    category = fields.Selection(HAZARD_CATEGORIES, string="Section", required=True)
+    category = fields.Selection(selection=hazard_categories, string="Section", required=True)
     name = fields.Char(string="Check", required=True, translate=True)
     guidance = fields.Text(translate=True, help="How to check it and which rule applies.")
     weight = fields.Float(default=1.0, required=True)

@@ -15,7 +15,7 @@ from odoo.tools import SQL
 TOKEN_PREFIX = "SP1"
 SECRET_PARAM = "safety_inspection.patrol_secret"
 TOKEN_RE = re.compile(r"^SP1\.([0-9a-f]{8})\.([1-9][0-9]{0,9})\.([1-9][0-9]{0,5})\.([A-Za-z0-9_-]{16})$")
-SUPERVISORS = "school_safety.group_school_safety_officer,school_safety.group_bureau_inspector"
+SUPERVISORS = "school_safety.group_safety_supervisor"
 
 
 class SafetyPatrolCheckpoint(models.Model):
@@ -28,16 +28,11 @@ class SafetyPatrolCheckpoint(models.Model):
 
     _name = "safety.patrol.checkpoint"
     _description = "Patrol Checkpoint"
-    _inherit = ["safety.evidence.mixin", "mail.thread"]
+    _inherit = ["safety.school.record", "mail.thread"]
     _order = "company_id, name, id"
-    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True, index="trigram")
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", string="School", required=True, index=True,
-        default=lambda self: self.env.company,
-    )
     place = fields.Char(help="Where the label hangs, e.g. 'north gate, left pillar'.")
     latitude = fields.Float(digits=(10, 7))
     longitude = fields.Float(digits=(10, 7))
@@ -264,7 +259,6 @@ class SafetyPatrolCheckpoint(models.Model):
         """The labels carry every valid code of a school: with them, a round could be "walked"
         from the guard room. Only the safety officers (and the bureau) print them."""
         user = self.env.user
-        if not (user.has_group("school_safety.group_school_safety_officer")
-                or user.has_group("school_safety.group_bureau_inspector")):
+        if not user.has_group("school_safety.group_safety_supervisor"):
             raise AccessError(self.env._("Only safety officers print checkpoint labels."))
         self.check_access("read")

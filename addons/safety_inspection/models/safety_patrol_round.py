@@ -21,18 +21,15 @@ class SafetyPatrolRound(models.Model):
 
     _name = "safety.patrol.round"
     _description = "Patrol Round"
-    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.school.record", "safety.hazard.source", "mail.thread", "mail.activity.mixin"]
     _order = "planned_start desc, id desc"
-    _check_company_auto = True
     _safety_server_fields = frozenset({"state", "scan_ids", "message_ids"})
     # a closed round's outcome follows its scans: a scan synchronised late, a review
     _safety_locked_server_fields = frozenset({"state", "missed_alert"})
+    _safety_hazard_source = "patrol"
+    _safety_hazard_link = "patrol_round_id"
 
     name = fields.Char(compute="_compute_name", store=True)
-    company_id = fields.Many2one(
-        "res.company", string="School", required=True, index=True,
-        default=lambda self: self.env.company,
-    )
     schedule_id = fields.Many2one(
         "safety.patrol.schedule", index="btree_not_null", check_company=True, ondelete="set null"
     )
@@ -212,18 +209,15 @@ class SafetyPatrolRound(models.Model):
                 "raw": raw,
                 "res_model": "safety.hazard",
             })
-        # the patrol's step files the finding (its source is the round): exactly these values
-        hazard = self.env["safety.hazard"].sudo().create({
-            "company_id": patrol.company_id.id,
+        # the round's step files the finding: exactly these values
+        hazard = patrol._safety_file_hazards([(patrol, {
             "location": checkpoint.place or checkpoint.name or patrol.route_id.name,
             "category": "other",
             "level": "general",
-            "source": "patrol",
-            "source_ref": f"safety.patrol.round,{patrol.id}",
             "description": note.strip(),
             "found_by_id": self.env.uid,
             "photo_before_ids": [Command.set(attachments.ids)],
-        })
+        }, None)])
         attachments.sudo().write({"res_id": hazard.id})
         patrol.message_post(body=self.env._(
             "Anomaly reported by %(user)s: hazard %(hazard)s.",

@@ -7,16 +7,11 @@ class SafetyPatrolRoute(models.Model):
 
     _name = "safety.patrol.route"
     _description = "Patrol Route"
-    _inherit = ["safety.evidence.mixin", "mail.thread"]
+    _inherit = ["safety.school.record", "mail.thread"]
     _order = "company_id, name, id"
-    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", string="School", required=True, index=True,
-        default=lambda self: self.env.company,
-    )
     line_ids = fields.One2many("safety.patrol.route.line", "route_id", string="Stops", copy=True)
     checkpoint_count = fields.Integer(compute="_compute_checkpoint_count")
     schedule_ids = fields.One2many("safety.patrol.schedule", "route_id", string="Schedules")

@@ -7,13 +7,12 @@ class SafetyPatrolRouteLine(models.Model):
 
     _name = "safety.patrol.route.line"
     _description = "Patrol Route Stop"
-    _inherit = ["safety.evidence.mixin"]
+    _inherit = ["safety.school.record"]
     _order = "route_id, sequence, id"
-    _check_company_auto = True
     _safety_create_fields = frozenset({"route_id"})
 
     route_id = fields.Many2one("safety.patrol.route", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="route_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="route_id.company_id", store=True, index=True, precompute=True, default=None)
     sequence = fields.Integer(default=10)
     checkpoint_id = fields.Many2one(
         "safety.patrol.checkpoint", required=True, ondelete="restrict", index=True,

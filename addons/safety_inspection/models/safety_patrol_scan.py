@@ -62,9 +62,8 @@ class SafetyPatrolScan(models.Model):
 
     _name = "safety.patrol.scan"
     _description = "Patrol Scan"
-    _inherit = ["safety.evidence.mixin"]
+    _inherit = ["safety.school.record"]
     _order = "device_time desc, id desc"
-    _check_company_auto = True
     _rec_name = "checkpoint_id"
     # a scan is evidence from the moment it is received: nothing of it is written by a client,
     # its review is the officer's action, and it is never deleted
@@ -73,7 +72,6 @@ class SafetyPatrolScan(models.Model):
     _safety_locked_server_fields = frozenset({"review_state", "reviewed_by_id"})
 
     round_id = fields.Many2one("safety.patrol.round", required=True, index=True, ondelete="restrict")
-    company_id = fields.Many2one("res.company", string="School", required=True, index=True)
     checkpoint_id = fields.Many2one(
         "safety.patrol.checkpoint", required=True, index=True, ondelete="restrict", check_company=True
     )
@@ -142,8 +140,7 @@ class SafetyPatrolScan(models.Model):
     # ------------------------------------------------------------------ review
 
     def _check_reviewer(self):
-        if not (self.env.user.has_group("school_safety.group_school_safety_officer")
-                or self.env.user.has_group("school_safety.group_bureau_inspector")):
+        if not self.env.user.has_group("school_safety.group_safety_supervisor"):
             raise AccessError(self.env._("Only safety officers review flagged scans."))
         self.check_access("write")
 

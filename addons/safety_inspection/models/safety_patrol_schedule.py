@@ -24,16 +24,11 @@ class SafetyPatrolSchedule(models.Model):
 
     _name = "safety.patrol.schedule"
     _description = "Patrol Schedule"
-    _inherit = ["safety.evidence.mixin", "mail.thread"]
+    _inherit = ["safety.school.record", "mail.thread"]
     _order = "company_id, name, id"
-    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", string="School", required=True, index=True,
-        default=lambda self: self.env.company,
-    )
     route_id = fields.Many2one(
         "safety.patrol.route", required=True, index=True, check_company=True, tracking=True
     )

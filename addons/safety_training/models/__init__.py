@@ -1,4 +1,5 @@
 from . import safety_drill
+from . import safety_hazard
 from . import safety_drill_problem
 from . import safety_drill_requirement
 from . import safety_drill_compliance

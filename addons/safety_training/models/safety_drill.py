@@ -28,22 +28,20 @@ class SafetyDrill(models.Model):
 
     _name = "safety.drill"
     _description = "Emergency Drill"
-    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.school.record", "safety.hazard.source", "mail.thread", "mail.activity.mixin"]
     _order = "date_planned desc, id desc"
-    _check_company_auto = True
     _safety_server_fields = frozenset({"state", "message_ids"})
     _safety_sequence_code = "safety.drill"
+    _safety_hazard_source = "drill"
+    _safety_hazard_link = "drill_id"
+    _safety_transitions = {"done": ("planned",), "cancel": ("planned",), "planned": ("cancel",)}
     _safety_attachment_fields = ("plan_attachment_ids",)
 
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True,
         default=lambda self: self.env._("New"),
     )
-    company_id = fields.Many2one(
-        "res.company", string="School", required=True, index=True,
-        default=lambda self: self.env.company, tracking=True,
-    )
-    bureau_id = fields.Many2one(related="company_id.safety_bureau_id", store=True, string="Bureau")
+    bureau_id = fields.Many2one(store=True)  # the bureau reports on them
     drill_type = fields.Selection(DRILL_TYPES, string="Drill Type", required=True, default="fire",
                                   tracking=True, index=True)
     mode = fields.Selection(
@@ -82,7 +80,6 @@ class SafetyDrill(models.Model):
         default="planned", required=True, tracking=True, index=True, copy=False,
     )
     problem_ids = fields.One2many("safety.drill.problem", "drill_id", string="Problems Found", copy=False)
-    hazard_count = fields.Integer(compute="_compute_hazard_count", string="Hazards Count")
 
     _sql_constraints = [
         (
@@ -104,15 +101,6 @@ class SafetyDrill(models.Model):
             drill.evacuation_ok = bool(
                 drill.mode == "real" and drill.evacuation_seconds and drill.evacuation_seconds <= target
             )
-
-    def _compute_hazard_count(self):
-        counts = dict(
-            self.env["safety.drill.problem"]._read_group(
-                [("drill_id", "in", self.ids), ("hazard_id", "!=", False)], ["drill_id"], ["__count"]
-            )
-        )
-        for drill in self:
-            drill.hazard_count = counts.get(drill, 0)
 
     @api.constrains("student_count", "staff_count", "evacuation_seconds")
     def _check_counts(self):
@@ -155,17 +143,11 @@ class SafetyDrill(models.Model):
 
     # Actions ---------------------------------------------------------------
 
-    def _set_state(self, state, allowed_from, extra=None):
-        wrong = self.filtered(lambda d: d.state not in allowed_from)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(drill)s is %(state)s and cannot go to that status.",
-                    drill=wrong[0].name, state=labels[wrong[0].state],
-                )
-            )
-        self._safety_transition(state, extra, allowed_from)
+    def _safety_transition_message(self, state):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        return self.env._(
+            "%(drill)s is %(state)s and cannot go to that status.", drill=self.name, state=labels[self.state]
+        )
 
     def _check_can_be_done(self):
         now = fields.Datetime.now()
@@ -210,19 +192,23 @@ class SafetyDrill(models.Model):
         """Planned -> done: the record is complete, and each problem found becomes a
         hazard in the ledger (one batch)."""
         self._check_can_be_done()
-        self._set_state("done", ["planned"])
-        self.problem_ids._create_hazards()
+        self._safety_transition("done")
+        self._safety_file_problems()
         return True
 
+    def _safety_file_problems(self):
+        """Each problem found, not yet in the ledger, becomes a hazard of the drill (one batch)."""
+        problems = self.problem_ids.filtered(lambda p: not p.hazard_id)
+        hazards = self._safety_file_hazards(
+            [(problem.drill_id, problem._safety_hazard_values(), None) for problem in problems]
+        )
+        for problem, hazard in zip(problems.sudo(), hazards, strict=True):
+            problem.hazard_id = hazard
+        return hazards
+
     def action_cancel(self):
-        self._set_state("cancel", ["planned"])
+        self._safety_transition("cancel")
 
     def action_reset(self):
-        self._set_state("planned", ["cancel"])
+        self._safety_transition("planned")
 
-    def action_view_hazards(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("safety_inspection.safety_hazard_action")
-        action["domain"] = [("id", "in", self.problem_ids.hazard_id.ids)]
-        action["context"] = {"create": False}
-        return action

@@ -17,18 +17,14 @@ class SafetyTraining(models.Model):
 
     _name = "safety.training"
     _description = "Safety Training"
-    _inherit = ["safety.evidence.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.school.record", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
-    _check_company_auto = True
     _safety_server_fields = frozenset({"state", "message_ids"})
     _safety_attachment_fields = ("attachment_ids",)
+    _safety_transitions = {"done": ("draft",)}
 
     name = fields.Char(string="Title", required=True, tracking=True)
-    company_id = fields.Many2one(
-        "res.company", string="School", required=True, index=True,
-        default=lambda self: self.env.company, tracking=True,
-    )
-    bureau_id = fields.Many2one(related="company_id.safety_bureau_id", store=True, string="Bureau")
+    bureau_id = fields.Many2one(store=True)  # the bureau reports on them
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     topic = fields.Selection(TRAINING_TOPICS, required=True, default="fire_safety", tracking=True, index=True)
     trainer = fields.Char(help="Person or organisation giving the training, e.g. the local fire brigade.")
@@ -89,5 +85,5 @@ class SafetyTraining(models.Model):
                 raise UserError(
                     self.env._("%(training)s: record at least one attendee.", training=training.name)
                 )
-        self._safety_transition("done", allowed_from=("draft",))
+        self._safety_transition("done")
         return True

@@ -43,6 +43,7 @@ class TestDrill(SafetyTrainingCase):
             hazard = problem.hazard_id
             self.assertEqual(hazard.source, "drill")
             self.assertEqual(hazard.source_ref, drill)
+            self.assertEqual(hazard.drill_id, drill, "the drill's own link on the hazard")
             self.assertEqual(hazard.company_id, self.school_a)
             self.assertEqual(hazard.state, "registered")
             self.assertEqual(hazard.location, problem.location)

@@ -1,4 +1,5 @@
 from . import safety_evidence_mixin
+from . import safety_school_record
 from . import tier_review
 from . import ir_attachment
 from . import mail_message

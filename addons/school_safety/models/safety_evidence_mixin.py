@@ -55,6 +55,8 @@ class SafetyEvidenceMixin(models.AbstractModel):
     _safety_locked_server_fields = frozenset()
     # the sequence that numbers the records' reference (``name``), if any
     _safety_sequence_code = None
+    # the state machine: target state -> the states it is reached from
+    _safety_transitions = {}
     # the reviews (tier.review) of this model are evidence too: see tier_review.py
     _safety_protect_reviews = False
     # many2many fields to ir.attachment whose files are evidence once the record is locked
@@ -258,20 +260,28 @@ class SafetyEvidenceMixin(models.AbstractModel):
 
     # ------------------------------------------------------------ steps
 
-    def _safety_transition(self, state, values=None, allowed_from=None, field="state"):
-        """Move ``self`` to ``state`` as its own step: the caller may write these records, each
-        is in a state the step starts from, then the server writes the state (and ``values``).
-        """
-        self.check_access("write")
-        wrong = self.filtered(lambda record: record[field] not in allowed_from)
+    def _safety_check_transition(self, state):
+        """Refuse, with the model's message, when a record is not in a state ``state`` is
+        reached from (``_safety_transitions``: no step is skipped)."""
+        allowed = self._safety_transitions[state]
+        wrong = self.filtered(lambda record: record.state not in allowed)
         if wrong:
-            labels = dict(self._fields[field]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(record)s is %(current)s: it cannot go to %(target)s from there.",
-                    record=wrong[0].display_name,
-                    current=labels.get(wrong[0][field], wrong[0][field]),
-                    target=labels.get(state, state),
-                )
-            )
-        return self.sudo().write(dict(values or {}, **{field: state}))
+            raise UserError(wrong[0]._safety_transition_message(state))
+
+    def _safety_transition_message(self, state):
+        self.ensure_one()
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        return self.env._(
+            "%(record)s is %(current)s: it cannot go to %(target)s from there.",
+            record=self.display_name,
+            current=labels.get(self.state, self.state),
+            target=labels.get(state, state),
+        )
+
+    def _safety_transition(self, state, values=None):
+        """Move ``self`` to ``state`` as its own step: each record is in a state the step starts
+        from, the caller may write these records, then the server writes the state (and
+        ``values``, what the step records with it)."""
+        self._safety_check_transition(state)
+        self.check_access("write")
+        return self.sudo().write(dict(values or {}, state=state))

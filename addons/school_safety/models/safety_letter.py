@@ -71,9 +71,8 @@ class SafetyLetter(models.Model):
 
     _name = "safety.letter"
     _description = "Safety Responsibility Letter"
-    _inherit = ["safety.evidence.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["safety.school.record", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "year desc, company_id, level, id"
-    _check_company_auto = True
     _safety_create_fields = frozenset()
     _safety_client_writable = frozenset()
     _safety_locked_server_fields = SEALED_SERVER_FIELDS
@@ -84,9 +83,7 @@ class SafetyLetter(models.Model):
         "safety.letter.campaign", required=True, readonly=True, index=True, ondelete="restrict"
     )
     year = fields.Integer(required=True, readonly=True, index=True, aggregator=False)
-    company_id = fields.Many2one(
-        "res.company", string="School", required=True, readonly=True, index=True, ondelete="restrict"
-    )
+    company_id = fields.Many2one(readonly=True, ondelete="restrict")
     level = fields.Selection(LETTER_LEVELS, required=True, readonly=True, index=True)
     template_id = fields.Many2one(
         "safety.letter.template", required=True, readonly=True, ondelete="restrict"

@@ -7,7 +7,7 @@ class SafetyLetterCampaignLine(models.Model):
 
     _name = "safety.letter.campaign.line"
     _description = "School of a Letter Campaign"
-    _inherit = ["safety.evidence.mixin"]
+    _inherit = ["safety.school.record"]
     _order = "campaign_id, id"
     _safety_create_fields = frozenset()
     _safety_client_writable = frozenset()
@@ -15,7 +15,6 @@ class SafetyLetterCampaignLine(models.Model):
     campaign_id = fields.Many2one(
         "safety.letter.campaign", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one("res.company", string="School", required=True, index=True)
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Done")], default="pending", required=True, readonly=True
     )

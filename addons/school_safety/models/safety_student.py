@@ -9,20 +9,12 @@ class SafetyStudent(models.Model):
 
     _name = "safety.student"
     _description = "Student"
-    _inherit = ["safety.evidence.mixin"]
+    _inherit = ["safety.school.record"]
     _order = "company_id, class_name, name"
-    _check_company_auto = True
 
     name = fields.Char(string="Student Name", required=True, index="trigram")
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company",
-        string="School",
-        required=True,
-        index=True,
-        default=lambda self: self.env.company,
-        domain="[('safety_is_school', '=', True)]",
-    )
+    company_id = fields.Many2one(domain="[('safety_is_school', '=', True)]")
     class_name = fields.Char(string="Class", required=True)
     class_teacher_id = fields.Many2one(
         "hr.employee",
