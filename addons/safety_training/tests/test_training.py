@@ -98,7 +98,8 @@ class TestTraining(SafetyTrainingCase):
 
     @users("t_officer_a")
     def test_officer_follow_up_list(self):
-        self._training(date=date(2026, 3, 1), attendee_ids=[Command.set(self.employee_staff_a.ids)]).sudo().action_done()
+        training = self._training(date=date(2026, 3, 1), attendee_ids=[Command.set(self.employee_staff_a.ids)])
+        training.sudo().action_done()
         Public = self.env["hr.employee.public"]
         overdue = Public.search([("safety_fire_training_overdue", "=", True)])
         self.assertNotIn(self.employee_staff_a.id, overdue.ids)
