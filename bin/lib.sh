@@ -28,6 +28,43 @@ DB_ROLE=odoo
 ODOO_CONF=$PROJECT_DIR/odoo.conf
 ODOO_BRANCH_URL=https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz
 
+# The suite's addons: every folder of addons/ holding an installable __manifest__.py,
+# each after the suite's addons it depends on (a new folder needs no change in bin/).
+# SUITE_ADDONS is the comma-separated list Odoo's -i/-u take, SUITE_ADDON_LIST the array.
+suite_addons() {
+    python3 - "$PROJECT_DIR/addons" <<'PY'
+import ast
+import pathlib
+import sys
+
+root = pathlib.Path(sys.argv[1])
+depends = {}
+for manifest in sorted(root.glob("*/__manifest__.py")):
+    data = ast.literal_eval(manifest.read_text(encoding="utf-8"))
+    if data.get("installable", True):
+        depends[manifest.parent.name] = data.get("depends", [])
+ordered = []
+
+
+def visit(name, path):
+    if name in ordered:
+        return
+    if name in path:
+        sys.exit("dependency cycle between the addons: " + " -> ".join(path[path.index(name):] + [name]))
+    for dep in depends[name]:
+        if dep in depends:
+            visit(dep, path + [name])
+    ordered.append(name)
+
+
+for name in depends:
+    visit(name, [])
+if not ordered:
+    sys.exit(f"no addon (folder with a __manifest__.py) in {root}")
+print(",".join(ordered))
+PY
+}
+
 say() { printf '\033[1m[safety]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[safety] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
@@ -41,6 +78,9 @@ embedded_db() {
     v=$(conf_value embedded_postgresql)
     [ -z "$v" ] || [ "$v" = "True" ] || [ "$v" = "true" ] || [ "$v" = "1" ]
 }
+
+SUITE_ADDONS=$(suite_addons) || die "could not list the suite's addons in $PROJECT_DIR/addons"
+IFS=, read -r -a SUITE_ADDON_LIST <<< "$SUITE_ADDONS"
 
 apt_install() {
     # apt_install PKG... : install Debian packages when allowed, else explain.
