@@ -236,7 +236,20 @@ pg_location() {
 }
 
 start_postgres() {
-    # Embedded cluster: own data folder, own port, Unix socket only.
+    # start_postgres [--no-fsync] : the embedded cluster (own data folder, own port, Unix
+    # socket only), started unless it already runs.
+    #
+    # It holds every database of the data folder, the demo's among them, so it is started
+    # crash-safe. Only runs whose databases are thrown away (bin/test, bin/bench) pass
+    # --no-fsync: fsync, synchronous_commit and full_page_writes off, much faster, but an
+    # OS crash or power loss while it runs can corrupt the whole cluster. A cluster already
+    # running is used as it is, never restarted: it may be serving someone else's run.
+    local no_fsync=0
+    case "${1:-}" in
+        --no-fsync) no_fsync=1 ;;
+        "") ;;
+        *) die "start_postgres: unknown option $1" ;;
+    esac
     embedded_db || { DB_ARGS=(); say "using the database server configured in odoo.conf"; return; }
     local bin
     bin=$(find_pg_bin) || die "PostgreSQL server binaries not found (Debian: apt-get install postgresql-15)"
@@ -253,11 +266,20 @@ start_postgres() {
             || die "initdb failed, see $PG_HOME/initdb.log"
     fi
     if ! pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        local opts="-c listen_addresses='' -c unix_socket_directories='$PG_RUN' -p $PG_PORT -c max_connections=200 -c shared_buffers=512MB"
+        [ "$no_fsync" = 1 ] && opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         [ "$(id -u)" = 0 ] && touch "$PG_LOG" && chown "$PG_OS_USER" "$PG_LOG"
-        pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start \
-            -o "-c listen_addresses='' -c unix_socket_directories='$PG_RUN' -p $PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB" \
+        pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start -o "$opts" \
             >/dev/null || die "PostgreSQL did not start, see $PG_LOG"
-        PG_STARTED_HERE=1
+        PG_STARTED_HERE=1 PG_STARTED_NO_FSYNC=$no_fsync
+    else
+        local fsync
+        fsync=$(psql -h "$PG_RUN" -p "$PG_PORT" -U postgres -d postgres -tAq -c 'SHOW fsync' 2>/dev/null || true)
+        if [ "$no_fsync" = 0 ] && [ "$fsync" = off ]; then
+            say "the PostgreSQL cluster of $DATA_DIR already runs with fsync off (started by a test or benchmark run still going): left as it is (it stops when that run ends: start again then to have it crash-safe)"
+        elif [ "$no_fsync" = 1 ] && [ "$fsync" = on ]; then
+            say "the PostgreSQL cluster of $DATA_DIR already runs crash-safe (fsync on, e.g. for bin/demo): used as it is, which is slower"
+        fi
     fi
     psql -h "$PG_RUN" -p "$PG_PORT" -U postgres -d postgres -tAq -c \
         "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE') THEN CREATE ROLE $DB_ROLE LOGIN CREATEDB; END IF; END\$\$;" \
@@ -272,16 +294,20 @@ stop_postgres() {
         local bin
         bin=$(find_pg_bin)
         pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+        # without fsync, its last writes may still be only in the OS cache: flush them, so
+        # that the next (crash-safe) start does not find the cluster torn by a later crash
+        if [ "${PG_STARTED_NO_FSYNC:-0}" = 1 ]; then sync -f "$PG_DATA" 2>/dev/null || sync; fi
         PG_STARTED_HERE=0
     fi
 }
 
 setup_all() {
+    # setup_all [--no-fsync] : everything a command needs; --no-fsync: see start_postgres
     mkdir -p "$DATA_DIR"
     ensure_system_packages
     ensure_venv
     runtime_conf
-    start_postgres
+    start_postgres "$@"
 }
 
 runtime_conf() {
