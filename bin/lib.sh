@@ -28,11 +28,15 @@ DB_ROLE=odoo
 ODOO_CONF=$PROJECT_DIR/odoo.conf
 ODOO_BRANCH_URL=https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz
 
-# The suite's addons: every folder of addons/ holding an installable __manifest__.py,
-# each after the suite's addons it depends on (a new folder needs no change in bin/).
-# SUITE_ADDONS is the comma-separated list Odoo's -i/-u take, SUITE_ADDON_LIST the array.
 suite_addons() {
-    python3 - "$PROJECT_DIR/addons" <<'PY'
+    # Sets SUITE_ADDONS (comma-separated, as Odoo's -i/-u take them) and SUITE_ADDON_LIST
+    # (array): the suite's addons, every folder of addons/ holding an installable
+    # __manifest__.py, each after the suite's addons it depends on (read from the manifests'
+    # depends). A new addon folder needs no change in bin/. Also SUITE_HOSTS: the host
+    # modules, what they depend on outside the suite (hr, portal, ...), sorted. Run by
+    # setup_all, once the virtualenv's Python is there.
+    local listed
+    listed=$("$VENV/bin/python" - "$PROJECT_DIR/addons" <<'PY'
 import ast
 import pathlib
 import sys
@@ -62,7 +66,11 @@ for name in depends:
 if not ordered:
     sys.exit(f"no addon (folder with a __manifest__.py) in {root}")
 print(",".join(ordered))
+print(",".join(sorted({dep for deps in depends.values() for dep in deps} - set(depends))))
 PY
+) || die "could not list the suite's addons in $PROJECT_DIR/addons"
+    SUITE_ADDONS=${listed%%$'\n'*} SUITE_HOSTS=${listed#*$'\n'}
+    IFS=, read -r -a SUITE_ADDON_LIST <<< "$SUITE_ADDONS"
 }
 
 say() { printf '\033[1m[safety]\033[0m %s\n' "$*" >&2; }
@@ -78,9 +86,6 @@ embedded_db() {
     v=$(conf_value embedded_postgresql)
     [ -z "$v" ] || [ "$v" = "True" ] || [ "$v" = "true" ] || [ "$v" = "1" ]
 }
-
-SUITE_ADDONS=$(suite_addons) || die "could not list the suite's addons in $PROJECT_DIR/addons"
-IFS=, read -r -a SUITE_ADDON_LIST <<< "$SUITE_ADDONS"
 
 apt_install() {
     # apt_install PKG... : install Debian packages when allowed, else explain.
@@ -306,6 +311,7 @@ setup_all() {
     mkdir -p "$DATA_DIR"
     ensure_system_packages
     ensure_venv
+    suite_addons
     runtime_conf
     start_postgres "$@"
 }
