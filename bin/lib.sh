@@ -331,7 +331,16 @@ runtime_conf() {
 
 odoo_cmd() {
     # odoo_cmd ARGS... : run Odoo from the virtualenv with the project's configuration.
+    odoo_entry -m odoo -- "$@"
+}
+
+odoo_entry() {
+    # odoo_entry ENTRY... -- ARGS... : odoo_cmd through another entry point than `-m odoo`
+    # (a script taking Odoo's server arguments after its own, such as bin/host_tests.py).
+    local entry=()
+    while [ "$1" != -- ]; do entry+=("$1"); shift; done
+    shift
     [ -n "${RUNTIME_CONF:-}" ] || runtime_conf
-    TZ=UTC "$VENV/bin/python" -m odoo -c "$RUNTIME_CONF" --addons-path "$ADDONS_PATH" \
+    TZ=UTC "$VENV/bin/python" "${entry[@]}" -c "$RUNTIME_CONF" --addons-path "$ADDONS_PATH" \
         --data-dir "$DATA_DIR/filestore" "${DB_ARGS[@]}" "$@"
 }
