@@ -49,5 +49,10 @@ def test_install_without_demo_into_plain_odoo(odoo_env, throwaway_db, tmp_path):
     # the roles exist
     assert psql(
         throwaway_db,
-        "SELECT count(*) FROM ir_model_data WHERE module = 'school_safety' AND model = 'res.groups'",
-    ) == "7"
+        "SELECT string_agg(name, ' ' ORDER BY name) FROM ir_model_data "
+        "WHERE module = 'school_safety' AND model = 'res.groups'",
+    ).split() == sorted([
+        "group_bureau_finance", "group_bureau_inspector", "group_bureau_manager",
+        "group_safety_supervisor", "group_school_principal", "group_school_safety_officer",
+        "group_school_staff", "group_security_guard",
+    ])
