@@ -6,6 +6,7 @@ from odoo.tests import HttpCase, tagged
 from .common_patrol import PatrolCase
 
 URL = "/safety_inspection/patrol/scan"
+CONTROLLER_LOGGER = "odoo.addons.safety_inspection.controllers.safety_patrol"
 
 
 @tagged("post_install", "-at_install")
@@ -74,7 +75,7 @@ class TestPatrolHttp(PatrolCase, HttpCase):
 
     def assertTransportRejected(self, status, code, *args, **kwargs):
         count = self.scan_count()
-        with self.assertLogs("odoo.addons.safety_inspection.controllers.safety_patrol", "WARNING") as logs:
+        with self.assertLogs(CONTROLLER_LOGGER, "WARNING") as logs:
             response = self.post(*args, **kwargs)
         self.assertRejected(response, status, code)
         self.assertIn(f"Patrol scan rejected: code={code} ", logs.output[0])
@@ -123,10 +124,37 @@ class TestPatrolHttp(PatrolCase, HttpCase):
             with self.subTest(body=body):
                 self.assertTransportRejected(400, "bad_request", json.dumps(body))
 
+    def test_bad_scan_answered_by_the_route(self):
+        """A readable request whose scan is wrong: refused by the route before the model, with
+        HTTP 200 (the phone drops it) and a log line, whatever the phone put in it."""
+        self.authenticate("t_guard_a", "t_guard_a")
+        good = self.now_payload()
+        cases = [
+            {},
+            dict(good, extra="field"),
+            dict(good, round_id="12"),
+            dict(good, round_id=True),
+            dict(good, latitude=None),
+            dict(good, accuracy=-1),
+            dict(good, client_id="bad id with spaces"),
+            dict(good, client_id="test-client-newline\n"),
+            dict(good, device_time="2026-03-02T02:05:00"),
+            # a valid date that its offset takes out of the calendar, a NUL PostgreSQL cannot
+            # store, a lone surrogate UTF-8 cannot encode: a clear refusal, not a server error
+            dict(good, device_time="0001-01-01T00:00:00+14:00"),
+            dict(good, sent_time="9999-12-31T23:59:59-14:00"),
+            dict(good, device="phone\x00"),
+            dict(good, device="\ud800"),
+        ]
+        for scan in cases:
+            with self.subTest(scan=scan):
+                self.assertTransportRejected(200, "bad_request", {"scan": scan})
+        self.assertTransportRejected(200, "round_unknown", {"scan": dict(good, round_id=2**31)})
+
     def test_query_string_refused(self):
         self.authenticate("t_guard_a", "t_guard_a")
         count = self.scan_count()
-        with self.assertLogs("odoo.addons.safety_inspection.controllers.safety_patrol", "WARNING"):
+        with self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
             response = self.url_open(URL + "?scan=1", data=json.dumps({"scan": self.now_payload()}),
                                      headers={"Content-Type": "application/json"})
         self.assertRejected(response, 400, "bad_request")
