@@ -1,23 +1,14 @@
 import logging
-import math
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..controllers.patrol_payload import PatrolScanError, ScanPayload, as_scan
+from . import patrol_suspicion as suspicion
+from .patrol_suspicion import FLAGS
 
 _logger = logging.getLogger(__name__)
-
-FLAGS = ("geofence", "travel", "gap", "clock", "order", "timing", "position")
-
-
-def _distance_m(lat1, lon1, lat2, lon2):
-    """Great-circle distance in metres."""
-    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
-    dlat, dlon = rlat2 - rlat1, math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
-    return 2 * 6371000 * math.asin(math.sqrt(a))
 
 
 class SafetyPatrolScan(models.Model):
@@ -248,7 +239,7 @@ class SafetyPatrolScan(models.Model):
             "accuracy": scan.accuracy or 0.0,
             "device": scan.device,
         }
-        flags, notes = self._patrol_suspicions(patrol, stop, vals, now)
+        flags, notes = self._patrol_suspicions(patrol, stop, scan, now)
         vals.update({f"flag_{flag}": flag in flags for flag in FLAGS})
         vals.update({
             "flag_note": "\n".join(notes) or None,
@@ -376,71 +367,42 @@ class SafetyPatrolScan(models.Model):
         return row[0]
 
     @api.model
-    def _patrol_suspicions(self, patrol, stop, vals, now):
-        """The suspicious-scan rules, run once when the scan arrives."""
+    def _patrol_thresholds(self):
+        """The suspicion rules' system parameters (cached by ir.config_parameter: no query)."""
         params = self.env["ir.config_parameter"].sudo()
-        max_speed = float(params.get_param("safety_inspection.patrol_max_speed", 7.0))
-        min_gap = int(params.get_param("safety_inspection.patrol_min_gap", 20))
-        max_skew = int(params.get_param("safety_inspection.patrol_max_clock_skew", 300))
-        require_position = params.get_param("safety_inspection.patrol_require_position", "1") not in (
-            "0", "False", "false", "")
-        flags, notes = [], []
-        device_time = vals["device_time"]
-        radius = stop["radius"] or 0
-        # geofence
-        if vals["has_position"] and (stop["latitude"] or stop["longitude"]):
-            distance = _distance_m(vals["latitude"], vals["longitude"],
-                                   float(stop["latitude"]), float(stop["longitude"]))
-            if distance > radius + min(vals["accuracy"], radius):
-                flags.append("geofence")
-                notes.append(self.env._("%(distance)d m from the checkpoint (radius %(radius)d m).",
-                                        distance=distance, radius=radius))
-        # travel and gap against the scan just before by device time
+        default = suspicion.Thresholds()
+        return suspicion.Thresholds(
+            max_speed=float(params.get_param("safety_inspection.patrol_max_speed", default.max_speed)),
+            min_gap=int(params.get_param("safety_inspection.patrol_min_gap", default.min_gap)),
+            max_skew=int(params.get_param("safety_inspection.patrol_max_clock_skew", default.max_skew)),
+            require_position=params.get_param("safety_inspection.patrol_require_position", "1") not in (
+                "0", "False", "false", ""),
+        )
+
+    @api.model
+    def _patrol_suspicions(self, patrol, stop, scan, now):
+        """The suspicious-scan rules of patrol_suspicion.py, run once when the scan arrives,
+        on the round (``_patrol_lock_round``), the stop and earlier scans (``_patrol_stop``),
+        the checked scan and the time it was received: ``(flags, notes)``, in rule order."""
+        limits = self._patrol_thresholds()
+        here = suspicion.Position(scan.latitude, scan.longitude) if scan.has_position else None
+        previous = None
         if stop["before_time"]:
-            seconds = (device_time - stop["before_time"]).total_seconds()
-            if vals["has_position"] and stop["before_has_position"]:
-                distance = _distance_m(vals["latitude"], vals["longitude"],
-                                       float(stop["before_latitude"]), float(stop["before_longitude"]))
-                if distance > 2 * radius and distance > max_speed * max(seconds, 1):
-                    flags.append("travel")
-                    notes.append(self.env._("%(distance)d m in %(seconds)d s since %(previous)s.",
-                                            distance=distance, seconds=seconds,
-                                            previous=stop["before_name"]))
-            if seconds < min_gap:
-                flags.append("gap")
-                notes.append(self.env._("Only %(seconds)d s after %(previous)s.",
-                                        seconds=seconds, previous=stop["before_name"]))
-        # device clock: the phone sends its clock at sending time (sent_time), so a scan
-        # synchronised late is told from a clock set back; without it, the scan's own time
-        # must be close to the server's
-        reference = vals["sent_time"] or device_time
-        if abs((now - reference).total_seconds()) > max_skew:
-            flags.append("clock")
-            if vals["sent_time"]:
-                notes.append(self.env._("The phone's clock is %(seconds)d s off the server's.",
-                                        seconds=(reference - now).total_seconds()))
-            else:
-                notes.append(self.env._(
-                    "Received %(seconds)d s after it was taken, without the phone's clock at sending.",
-                    seconds=(now - reference).total_seconds()))
-        # position: without it, nothing tells where the label was scanned
-        if not vals["has_position"] and require_position:
-            flags.append("position")
-            notes.append(self.env._("The phone sent no position."))
-        # order: every earlier in-order stop must be scanned already
-        if stop["skipped"]:
-            flags.append("order")
-            notes.append(self.env._("Scanned before %(checkpoints)s.",
-                                    checkpoints=", ".join(stop["skipped"])))
-        # time window of the stop from the round's start
-        start = patrol["actual_start"] or device_time
-        if stop["first_time"]:
-            start = min(start, stop["first_time"])
-        minutes = (device_time - start).total_seconds() / 60
-        min_minutes, max_minutes = stop["min_minutes"] or 0, stop["max_minutes"] or 0
-        if (min_minutes and minutes < min_minutes) or (max_minutes and minutes > max_minutes):
-            flags.append("timing")
-            notes.append(self.env._("Scanned %(minutes)d min after the start, expected "
-                                    "%(min)d to %(max)d min.", minutes=minutes,
-                                    min=min_minutes, max=max_minutes))
-        return flags, notes
+            there = None
+            if stop["before_has_position"]:
+                there = suspicion.Position(float(stop["before_latitude"]), float(stop["before_longitude"]))
+            previous = suspicion.PreviousScan(stop["before_time"], there, stop["before_name"])
+        radius = stop["radius"] or 0
+        reasons = (
+            ("geofence", suspicion.geofence(
+                here, scan.accuracy, suspicion.located(stop["latitude"], stop["longitude"]), radius)),
+            ("travel", suspicion.travel(here, scan.device_time, previous, radius, limits.max_speed)),
+            ("gap", suspicion.gap(scan.device_time, previous, limits.min_gap)),
+            ("clock", suspicion.clock(scan.device_time, scan.sent_time, now, limits.max_skew)),
+            ("position", suspicion.no_position(here, limits.require_position)),
+            ("order", suspicion.order(stop["skipped"])),
+            ("timing", suspicion.timing(scan.device_time, patrol["actual_start"], stop["first_time"],
+                                        stop["min_minutes"], stop["max_minutes"])),
+        )
+        raised = [(flag, reason) for flag, reason in reasons if reason is not None]
+        return [flag for flag, _reason in raised], [self.env._(reason) for _flag, reason in raised]
