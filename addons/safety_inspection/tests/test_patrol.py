@@ -174,6 +174,10 @@ class TestPatrolScan(PatrolCase):
         with self.assertQueryCount(2), self.assertLogs(LOGGER, "WARNING"):
             refused = self.receive(self.payload(self.cp_yard, minutes=15), user=self.user_guard_a2)
         self.assertEqual(refused["error"], "not_assigned")
+        # a malformed scan is refused by the shared validator before any query
+        with self.assertQueryCount(0), self.assertLogs(LOGGER, "WARNING"):
+            refused = self.receive(self.payload(self.cp_yard, minutes=15, accuracy=-1))
+        self.assertEqual(refused["error"], "bad_request")
         self.assertEqual(self.round_a.checkpoint_done, 2)
 
     @freeze_time(T0 + timedelta(minutes=40))

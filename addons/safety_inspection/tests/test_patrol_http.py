@@ -1,9 +1,9 @@
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, tagged, warmup
 
-from .common_patrol import PatrolCase
+from .common_patrol import PatrolCase, iso
 
 URL = "/safety_inspection/patrol/scan"
 CONTROLLER_LOGGER = "odoo.addons.safety_inspection.controllers.safety_patrol"
@@ -150,6 +150,28 @@ class TestPatrolHttp(PatrolCase, HttpCase):
             with self.subTest(scan=scan):
                 self.assertTransportRejected(200, "bad_request", {"scan": scan})
         self.assertTransportRejected(200, "round_unknown", {"scan": dict(good, round_id=2**31)})
+
+    @warmup
+    def test_scan_query_count_over_http(self):
+        """The whole route pinned, session and dispatch included: a scan of a round in progress
+        is the model's five queries (test_scan_query_count), its resend one, and a malformed
+        scan, refused by the route before the model, none; the route adds nothing of its own."""
+        self.authenticate("t_guard_a", "t_guard_a")
+        start = datetime.now(UTC) - timedelta(minutes=4)
+        first = self.payload(self.cp_gate, round_id=self.round_now.id, device_time=iso(start))
+        self.assertTrue(self.call(first)["ok"])  # the round starts
+        payload = self.payload(self.cp_hall, round_id=self.round_now.id,
+                               device_time=iso(start + timedelta(minutes=2)))
+        with self.assertQueryCount(5):
+            result = self.call(payload)
+        self.assertEqual((result["ok"], result["duplicate"], result["flags"], result["round_state"]),
+                         (True, False, [], "in_progress"))
+        with self.assertQueryCount(1):
+            self.assertTrue(self.call(payload)["duplicate"])
+        with self.assertQueryCount(0), self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+            refused = self.post({"scan": dict(payload, client_id="bad id")})
+        self.assertEqual((refused.status_code, refused.json()["error"]), (200, "bad_request"))
+        self.assertEqual(len(self.round_now.scan_ids), 2)
 
     def test_query_string_refused(self):
         self.authenticate("t_guard_a", "t_guard_a")
