@@ -33,7 +33,7 @@ class SafetyPatrolScan(models.Model):
     checkpoint_id = fields.Many2one(
         "safety.patrol.checkpoint", required=True, index=True, ondelete="restrict", check_company=True
     )
-    guard_id = fields.Many2one("res.users", string="Guard", required=True, index=True)
+    guard_id = fields.Many2one("res.users", required=True, index=True)
     client_id = fields.Char(string="Client ID", required=True, readonly=True)
     token_version = fields.Integer(readonly=True)
     device_time = fields.Datetime(required=True, readonly=True, help="When the phone scanned.")

@@ -1,5 +1,5 @@
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from odoo.tests import HttpCase, tagged, warmup
 
@@ -23,7 +23,7 @@ class TestPatrolHttp(PatrolCase, HttpCase):
     def now_payload(self, checkpoint=None, **overrides):
         return self.payload(
             checkpoint, round_id=self.round_now.id,
-            device_time=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), **overrides)
+            device_time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), **overrides)
 
     def post(self, body, content_type="application/json", **kwargs):
         if not isinstance(body, (str, bytes)) and not hasattr(body, "__next__"):
@@ -190,12 +190,15 @@ class TestPatrolHttp(PatrolCase, HttpCase):
 
     def test_guard_screen_tour(self):
         codes = [self.cp_gate.sudo()._patrol_token(), self.cp_hall.sudo()._patrol_token()]
+        screen = "/odoo/action-safety_inspection.safety_patrol_guard_screen_action"
+        options = {"stepDelay": 0, "keepWatchBrowser": False, "debug": False, "startUrl": screen,
+                   "delayToCheckUndeterminisms": 0}
         self.start_tour(
-            "/odoo/action-safety_inspection.safety_patrol_guard_screen_action",
+            screen,
             "patrol_guard_tour",
             login="t_guard_a",
             code=f"window.safetyPatrolTourCodes = {json.dumps(codes)}; "
-                 f"odoo.startTour('patrol_guard_tour', {json.dumps({'stepDelay': 0, 'keepWatchBrowser': False, 'debug': False, 'startUrl': '/odoo/action-safety_inspection.safety_patrol_guard_screen_action', 'delayToCheckUndeterminisms': 0})})",
+                 f"odoo.startTour('patrol_guard_tour', {json.dumps(options)})",
         )
         scans = self.round_now.scan_ids
         self.assertEqual(scans.checkpoint_id, self.cp_gate | self.cp_hall)
