@@ -151,6 +151,21 @@ class TestPatrolHttp(PatrolCase, HttpCase):
                 self.assertTransportRejected(200, "bad_request", {"scan": scan})
         self.assertTransportRejected(200, "round_unknown", {"scan": dict(good, round_id=2**31)})
 
+    def test_messages_in_the_guards_language(self):
+        """The route's refusals, the model's and the suspicion notes in the guard's language:
+        the pure modules' lazy texts are rendered with the request's environment."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.user_guard_a.lang = "zh_CN"
+        self.authenticate("t_guard_a", "t_guard_a")
+        good = self.now_payload(latitude=None, longitude=None, accuracy=None)
+        refused = self.post({"scan": {k: v for k, v in good.items() if k != "token"}}).json()
+        self.assertEqual((refused["error"], refused["message"]), ("bad_request", "字段 token 为必填。"))
+        refused = self.call(dict(good, token="garbage"))
+        self.assertEqual((refused["error"], refused["message"]), ("token_malformed", "这不是巡更点二维码。"))
+        stored = self.call(good)
+        self.assertEqual(stored["flags"], ["position"])
+        self.assertEqual(self.env["safety.patrol.scan"].browse(stored["scan_id"]).flag_note, "手机未上报定位。")
+
     @warmup
     def test_scan_query_count_over_http(self):
         """The whole route pinned, session and dispatch included: a scan of a round in progress
