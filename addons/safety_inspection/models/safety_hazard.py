@@ -1,9 +1,9 @@
 import json
 import logging
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, html_escape
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -763,38 +763,40 @@ class SafetyHazard(models.Model):
 
     @api.model
     def _send_escalation_digests(self, escalations, listed=50):
-        """One email per person escalated to, listing their newly escalated hazards."""
-        if not escalations:
-            return
-        users = self.env["res.users"].sudo().browse(list(escalations)).exists()
-        mails = []
-        for user in users.filtered("email"):
-            hazard_ids = escalations[user.id]
-            hazards = self.sudo().browse(hazard_ids[:listed])
-            lang_self = self.with_context(lang=user.lang)
-            items = "".join(
-                f"<li>{html_escape(h.name)} — {html_escape(h.company_id.name)}: "
-                f"{html_escape(h.location)} ({h.deadline})</li>"
-                for h in hazards
-            )
-            more = (
-                "<p>%s</p>" % html_escape(
-                    lang_self.env._("and %(count)s more.", count=len(hazard_ids) - listed)
-                )
-                if len(hazard_ids) > listed else ""
-            )
-            mails.append({
-                "subject": lang_self.env._("%(count)s hazards need your attention: rectification overdue",
-                                           count=len(hazard_ids)),
-                "body_html": "<p>%s</p><ul>%s</ul>%s" % (
-                    html_escape(lang_self.env._("These hazards reached their deadline or are overdue:")),
-                    items,
-                    more,
-                ),
-                "recipient_ids": [(6, 0, user.partner_id.ids)],
-                "auto_delete": True,
-            })
-        self.env["mail.mail"].sudo().create(mails)
+        """One email per person escalated to, in their language (else their school's): the
+        mail template ``mail_template_hazard_overdue_digest`` listing the first ``listed`` of
+        their newly escalated hazards. ``escalations``: user id -> [hazard ids]. All emails are
+        created at once."""
+        template = self.env.ref("safety_inspection.mail_template_hazard_overdue_digest", raise_if_not_found=False)
+        if not escalations or not template:
+            return self.env["mail.mail"]
+        template = template.sudo()
+        users = self.env["res.users"].sudo().browse(list(escalations)).exists().filtered("email")
+        # each hazard once per person (an owner who is also the principal is told of it twice)
+        hazard_ids = {user.id: list(dict.fromkeys(escalations[user.id])) for user in users}
+        hazards = self.sudo().browse({hid for ids in hazard_ids.values() for hid in ids[:listed]})
+        escalated = {
+            user_id: {
+                "hazards": hazards.browse(ids[:listed]).with_prefetch(hazards._prefetch_ids),
+                "count": len(ids),
+                "more": max(len(ids) - listed, 0),
+            }
+            for user_id, ids in hazard_ids.items()
+        }
+        subjects, bodies = {}, {}
+        for lang, (lang_template, user_ids) in template._classify_per_lang(users.ids).items():
+            render = {"set_lang": lang, "add_context": {"escalated": escalated}}
+            subjects.update(lang_template._render_field("subject", user_ids, **render))
+            bodies.update(lang_template._render_field("body_html", user_ids, **render))
+        return self.env["mail.mail"].sudo().create([
+            {
+                "subject": subjects[user.id],
+                "body_html": bodies[user.id],
+                "recipient_ids": [Command.link(user.partner_id.id)],
+                "auto_delete": template.auto_delete,
+            }
+            for user in users
+        ])
 
     @api.model
     def _escalation_summary(self, level):
