@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import SafetyInspectionCase
 
@@ -98,3 +99,28 @@ class TestHazardOverdue(SafetyInspectionCase):
         self.on_time.invalidate_recordset()
         self._run("2026-06-21")
         self.assertFalse(self.on_time.is_overdue)
+
+    def test_digest_lists_fifty_and_counts_the_rest(self):
+        hazards = self.env["safety.hazard"].create([
+            dict(self._six_fixed(deadline=date(2026, 6, 10) + timedelta(days=i % 5)), company_id=self.school_a.id,
+                 location=f"Room {i}", category="fire", description="Blocked exit", found_date=date(2026, 6, 1))
+            for i in range(53)
+        ])
+        self.env["ir.config_parameter"].set_param("safety_inspection.escalation_principal_days", 100)
+        self.env["ir.config_parameter"].set_param("safety_inspection.escalation_bureau_days", 200)
+        result = self.env["safety.hazard"]._cron_check_overdue(today=date(2026, 6, 20))
+        self.assertEqual(result["escalated"], 53 + 1, "and the hazard of the class, due on the 15th")
+        digest = self.env["mail.mail"].search([("recipient_ids", "in", self.user_staff_a.partner_id.ids)])
+        self.assertEqual(len(digest), 1)
+        self.assertEqual(digest.subject, "54 hazards need your attention: rectification overdue")
+        self.assertEqual(digest.body_html.count("<li>"), 50)
+        self.assertIn("And 4 more.", digest.body_html)
+        # most overdue first, with its school, location and deadline in the person's language
+        first = hazards.filtered(lambda h: h.deadline == date(2026, 6, 10))[0]
+        self.assertIn(
+            f"{first.name} — {self.school_a.name}: {first.location}, deadline "
+            f"{format_date(self.env, first.deadline, lang_code='en_US')}",
+            " ".join(digest.body_html.split()),
+        )
+        self.assertIn("Room 4,", digest.body_html)
+        self.assertNotIn("Room 49,", digest.body_html, "the last due on the 14th: among the four not listed")
