@@ -111,7 +111,6 @@ class ResCompany(models.Model):
     )
     safety_officer_id = fields.Many2one(
         "hr.employee",
-        string="Safety Officer",
         help="Deputy principal or head of the safety office running safety day to day.",
     )
     safety_latitude = fields.Float(string="Latitude", digits=(10, 7))
@@ -151,6 +150,17 @@ class ResCompany(models.Model):
             "AND safety_guard_rule_medium_max > safety_guard_rule_small_max)",
             "The guard rule needs positive numbers, and the one-guard threshold must be "
             "below the three-guard threshold.",
+        ),
+        (
+            "safety_position_valid",
+            "CHECK(safety_latitude BETWEEN -90 AND 90 AND safety_longitude BETWEEN -180 AND 180)",
+            "A school's position is impossible: latitude must lie between -90 and 90, longitude "
+            "between -180 and 180.",
+        ),
+        (
+            "safety_school_or_bureau",
+            "CHECK(safety_school_type IS NULL OR safety_is_bureau IS NOT TRUE)",
+            "A company cannot be both a school and an education bureau.",
         ),
     ]
 
@@ -216,17 +226,6 @@ class ResCompany(models.Model):
         matching = schools.filtered(lambda s: compare(s.safety_guard_shortfall, value or 0))
         return [("id", "in", matching.ids)]
 
-    @api.constrains("safety_school_type", "safety_is_bureau")
-    def _check_safety_school_or_bureau(self):
-        for company in self:
-            if company.safety_school_type and company.safety_is_bureau:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s cannot be both a school and an education bureau.",
-                        company=company.name,
-                    )
-                )
-
     @api.constrains("safety_principal_id", "safety_officer_id")
     def _check_safety_people_company(self):
         for company in self:
@@ -240,53 +239,6 @@ class ResCompany(models.Model):
                             company=company.name,
                         )
                     )
-
-    @api.constrains(
-        "safety_enrollment_day",
-        "safety_enrollment_boarding",
-        "safety_building_floors",
-        "safety_guards_contracted",
-        "safety_guard_rule_small_max",
-        "safety_guard_rule_medium_max",
-        "safety_guard_rule_step",
-    )
-    def _check_safety_numbers(self):
-        for company in self:
-            if min(
-                company.safety_enrollment_day,
-                company.safety_enrollment_boarding,
-                company.safety_building_floors,
-                company.safety_guards_contracted,
-            ) < 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: enrollment, floors and guard numbers cannot be negative.",
-                        company=company.name,
-                    )
-                )
-            if (
-                min(company.safety_guard_rule_small_max, company.safety_guard_rule_step) < 1
-                or company.safety_guard_rule_medium_max <= company.safety_guard_rule_small_max
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the guard rule needs positive numbers, and the one-guard "
-                        "threshold must be below the three-guard threshold.",
-                        company=company.name,
-                    )
-                )
-
-    @api.constrains("safety_latitude", "safety_longitude")
-    def _check_safety_position(self):
-        for company in self:
-            if not -90 <= company.safety_latitude <= 90 or not -180 <= company.safety_longitude <= 180:
-                raise ValidationError(
-                    self.env._(
-                        "The position of %(company)s is impossible: latitude must lie "
-                        "between -90 and 90, longitude between -180 and 180.",
-                        company=company.name,
-                    )
-                )
 
     @api.model_create_multi
     def create(self, vals_list):
