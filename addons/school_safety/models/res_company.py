@@ -2,6 +2,7 @@ import operator as py_operator
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.misc import clean_context
 
 SCHOOL_TYPES = [
     ("kindergarten", "Kindergarten"),
@@ -33,6 +34,8 @@ BUREAU_PROFILE_FIELDS = frozenset({
 })
 # registering a school: its profile under a bureau of theirs
 SCHOOL_CREATE_FIELDS = (SCHOOL_PROFILE_FIELDS - {"safety_principal_id", "safety_officer_id"}) | {"parent_id"}
+# ... which the school form sends empty as well: a new school has no people yet and is no bureau
+SCHOOL_CREATE_EMPTY_FIELDS = frozenset({"safety_principal_id", "safety_officer_id", "safety_is_bureau"})
 
 SHORTFALL_OPERATORS = {
     "=": py_operator.eq,
@@ -245,11 +248,14 @@ class ResCompany(models.Model):
         for vals in vals_list:
             if vals.get("safety_school_type"):
                 vals.setdefault("safety_start_date", fields.Date.context_today(self))
-        if self._safety_is_bureau_school_creation(vals_list):
+        profiles = self._safety_school_profiles(vals_list)
+        if profiles is not None:
             # A bureau manager registers schools under a bureau they belong to. Odoo keeps
-            # company creation to administrators, so this one case runs as superuser, with
-            # only the fields of a school profile (checked above).
-            companies = super(ResCompany, self.sudo()).create(vals_list).sudo(False)
+            # company creation to administrators, so this one case runs as superuser, with the
+            # fields of a school profile only (checked above) and no default from the client's
+            # context (a default_partner_id would hand the new school an existing contact).
+            privileged = self.with_env(self.env(context=clean_context(self.env.context), su=True))
+            companies = super(ResCompany, privileged).create(profiles).sudo(False)
         else:
             companies = super().create(vals_list)
         schools = companies.filtered("safety_bureau_id")
@@ -286,30 +292,39 @@ class ResCompany(models.Model):
             raise AccessError(
                 self.env._(
                     "Only Odoo administrators change %(fields)s of a school or a bureau.",
-                    fields=", ".join(
-                        sorted(self._fields[name]._description_string(self.env)
-                               if name in self._fields else name for name in wrong)
-                    ),
+                    fields=self._safety_field_labels(wrong),
                 )
             )
 
     @api.model
-    def _safety_is_bureau_school_creation(self, vals_list):
-        """A bureau manager (not an administrator) registering schools of their own bureau,
-        with nothing but school profile fields. Anything else is refused outright."""
+    def _safety_field_labels(self, names):
+        return ", ".join(sorted(
+            self._fields[name]._description_string(self.env) if name in self._fields else name for name in names
+        ))
+
+    @api.model
+    def _safety_school_profiles(self, vals_list):
+        """The schools a bureau manager (not an administrator) registers under a bureau of
+        their own, with nothing but the fields of a school profile: the values to create them
+        with. ``None`` when the caller is no such manager (the ordinary create applies).
+        Any other field is refused outright."""
         if self.env.su or self.env.user.has_group("base.group_erp_manager"):
-            return False
+            return None
         if not self.env.user.has_group("school_safety.group_bureau_manager"):
-            return False
+            return None
         user_companies = self.env.user.company_ids
+        profiles = []
         for vals in vals_list:
-            # the form also sends the empty values of the fields it shows (set nothing)
-            wrong = {name for name, value in vals.items() if name not in SCHOOL_CREATE_FIELDS and value}
+            # the form also sends the empty values of the other fields it shows (they set nothing)
+            wrong = {
+                name for name, value in vals.items()
+                if name not in SCHOOL_CREATE_FIELDS and (value or name not in SCHOOL_CREATE_EMPTY_FIELDS)
+            }
             if wrong:
                 raise AccessError(
                     self.env._(
                         "A school is registered with its profile only, not with: %(fields)s.",
-                        fields=", ".join(sorted(wrong)),
+                        fields=self._safety_field_labels(wrong),
                     )
                 )
             parent = self.browse(vals.get("parent_id")).exists()
@@ -322,7 +337,8 @@ class ResCompany(models.Model):
                 raise AccessError(
                     self.env._("A bureau manager registers schools, under a bureau of their own.")
                 )
-        return True
+            profiles.append({name: value for name, value in vals.items() if name in SCHOOL_CREATE_FIELDS})
+        return profiles
 
     def _safety_grant_bureau_users(self):
         """Give the bureau's own users access to the schools it supervises.
