@@ -46,13 +46,20 @@ class SafetyDrillRequirement(models.Model):
 
     @api.constrains("bureau_id", "school_type", "boarding_only", "active")
     def _check_unique(self):
-        for req in self.filtered("active"):
-            if self.search_count([
-                ("id", "!=", req.id),
-                ("bureau_id", "=", req.bureau_id.id),
-                ("school_type", "=", req.school_type),
-                ("boarding_only", "=", req.boarding_only),
-            ]):
+        active = self.filtered("active")
+        if not active:
+            return
+        # the active rows of each (bureau, school type, boarding) these are of, counted at once
+        counts = dict(
+            ((bureau, school_type, boarding), count)
+            for bureau, school_type, boarding, count in self._read_group(
+                [("bureau_id", "in", active.bureau_id.ids + [False]),
+                 ("school_type", "in", list(set(active.mapped("school_type"))))],
+                ["bureau_id", "school_type", "boarding_only"], ["__count"],
+            )
+        )
+        for req in active:
+            if counts.get((req.bureau_id, req.school_type, req.boarding_only), 0) > 1:
                 raise ValidationError(
                     self.env._(
                         "There is already a requirement for this bureau, school type and "

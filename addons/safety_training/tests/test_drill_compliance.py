@@ -181,6 +181,22 @@ class TestDrillCompliance(SafetyTrainingCase):
         req.min_count = 4
         req.unlink()
 
+    @users("t_manager")
+    def test_one_requirement_per_bureau_school_type_and_boarding(self):
+        Requirement = self.env["safety.drill.requirement"]
+        vals = {"bureau_id": self.bureau.id, "school_type": "vocational", "period": "month", "min_count": 3}
+        first = Requirement.create(vals)
+        with self.assertRaises(ValidationError):
+            Requirement.create(dict(vals, min_count=2))
+        with self.assertRaises(ValidationError):
+            Requirement.create([dict(vals, school_type="special_education") for _i in range(2)])
+        boarding = Requirement.create(dict(vals, boarding_only=True))  # another row: boarding schools
+        first.action_archive()
+        second = Requirement.create(dict(vals, min_count=2))  # the archived one no longer counts
+        with self.assertRaises(ValidationError):
+            first.action_unarchive()
+        self.assertTrue(boarding.active and second.active)
+
     @users("t_officer_a", "t_inspector")
     def test_report_views_load(self):
         views = self.env["safety.drill.compliance"].get_views(
