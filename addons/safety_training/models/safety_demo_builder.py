@@ -14,12 +14,6 @@ DRILLS_DONE = (
     ("drill_primary_earthquake_demo", "officer"),
     ("drill_junior_night_fire_demo", "principal2"),
 )
-TRAININGS_DONE = (
-    ("training_primary_fire_demo", "officer"),
-    ("training_junior_evacuation_demo", "principal2"),
-    ("training_kindergarten_intrusion_demo", None),
-    ("training_senior_food_demo", None),
-)
 # The fire drill's problem in the ledger: rectified before the next drill and closed.
 DRILL_HAZARD = {
     "by": "officer", "days": 39, "owner": "officer", "rechecker": "principal", "deadline": 33,
@@ -35,16 +29,14 @@ class SafetyDemoBuilder(models.AbstractModel):
 
     @api.model
     def _safety_demo_training(self):
-        """The term's drills and trainings completed by whoever records them; the problem the
-        primary school's fire drill found goes to the ledger and is rectified and closed."""
+        """The term's drills and trainings completed by whoever records them (the year's
+        training records: ``_safety_demo_training_records``); the problem the primary school's
+        fire drill found goes to the ledger and is rectified and closed."""
         for xmlid, login in DRILLS_DONE:
             drill = self.env.ref(f"safety_training.{xmlid}")
             self._safety_demo_request()
             (self._safety_demo_step(drill, login) if login else drill).action_done()
-        for xmlid, login in TRAININGS_DONE:
-            training = self.env.ref(f"safety_training.{xmlid}")
-            self._safety_demo_request()
-            (self._safety_demo_step(training, login) if login else training).action_done()
+        self._safety_demo_training_records()
         fire = self.env.ref("safety_training.drill_primary_fire_demo")
         hazard = fire.problem_ids.hazard_id
         self._safety_demo_hazard_flow(hazard, DRILL_HAZARD)
