@@ -68,14 +68,14 @@ class SafetyTraining(models.Model):
         digits=(5, 1), compute="_compute_pass_mark", store=True, readonly=False, precompute=True,
         help="Score out of 100 an attendee needs for the certificate; 0: attending is enough.",
     )
-    attendance_ids = fields.One2many("safety.training.attendance", "training_id", string="Attendance")
+    attendance_ids = fields.One2many("safety.training.attendance", "training_id")
     attendee_count = fields.Integer(compute="_compute_attendee_count", string="Attendees Count")
     present_count = fields.Integer(compute="_compute_attendee_count", string="Present")
     external_count = fields.Integer(
         string="External Attendees",
         help="Outside staff who attended (contracted guards, canteen contractors, bus drivers...).",
     )
-    certificate_ids = fields.One2many("safety.training.certificate", "training_id", string="Certificates")
+    certificate_ids = fields.One2many("safety.training.certificate", "training_id")
     certificate_count = fields.Integer(compute="_compute_certificate_count")
     attachment_ids = fields.Many2many(
         "ir.attachment", "safety_training_attachment_rel", "training_id", "attachment_id",
@@ -99,7 +99,9 @@ class SafetyTraining(models.Model):
     @api.depends("date")
     def _compute_date_end(self):
         for training in self:
-            if not training.date_end or training.date_end < training.date:
+            # a new session lasts one day until told otherwise; a session that moves later
+            # keeps its length of at least a day
+            if not training._origin.id or not training.date_end or training.date_end < training.date:
                 training.date_end = training.date
 
     @api.depends("course_id")
@@ -331,6 +333,8 @@ class SafetyTraining(models.Model):
                 )
             cr.execute("UPDATE safety_training SET course_id = %s WHERE course_id IS NULL",
                        (self.env.ref("safety_training.course_other").id,))
+            # the column came in nullable (the rows had no course yet): required from now on
+            cr.execute("ALTER TABLE safety_training ALTER COLUMN course_id SET NOT NULL")
         cr.execute("""UPDATE safety_training
                          SET date_end = date,
                              trainer_type = COALESCE(trainer_type, 'external'),

@@ -88,26 +88,20 @@ class SafetyTrainingAttendance(models.Model):
 
     @api.model
     def _safety_check_client_create(self, vals_list):
-        """Refuse another school's employee with the reason, before the school rule answers
-        with a bare access error."""
+        """Refuse a filed session, and another school's employee with the reason, before the
+        school rule answers with a bare access error."""
         Training = self.env["safety.training"]
         Employee = self.env["hr.employee"].sudo()
         for vals in vals_list:
             training = Training.browse(vals.get("training_id") or self.env.context.get("default_training_id"))
+            # (a session the caller may not read is refused by the rules, without its name)
+            if training.exists() and training.sudo().state == "done" and training.has_access("read"):
+                raise UserError(training._safety_locked_message())
             employee = Employee.browse(vals.get("employee_id")).exists()
             if training and employee:
                 message = training.sudo()._safety_attendee_error(employee)
                 if message:
                     raise ValidationError(message)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        if not self.env.su:
-            done = lines.training_id.filtered(lambda t: t.state == "done")
-            if done:
-                raise UserError(done[0]._safety_locked_message())
-        return lines
 
     def _safety_is_locked(self):
         self.ensure_one()

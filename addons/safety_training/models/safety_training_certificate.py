@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, create_index
+from odoo.tools import create_index
 
 CERTIFICATE_STATES = [
     ("valid", "Valid"),
@@ -171,6 +171,8 @@ class SafetyTrainingCertificate(models.Model):
             "and can no longer change.",
             certificate=self.name, training=self.training_id.name,
         )
+
+    _safety_undeletable_message = _safety_locked_message
 
     def action_print(self):
         self.ensure_one()

@@ -51,7 +51,7 @@ class SafetyTrainingCompliance(models.Model):
 
     employee_id = fields.Many2one("hr.employee", readonly=True)
     company_id = fields.Many2one("res.company", string="School", readonly=True)
-    bureau_id = fields.Many2one("res.company", string="Bureau", readonly=True)
+    bureau_id = fields.Many2one("res.company", readonly=True)
     school_type = fields.Selection(SCHOOL_TYPES, readonly=True)
     job_id = fields.Many2one("hr.job", string="Job Position", readonly=True)
     safety_position = fields.Selection(SAFETY_POSITIONS, readonly=True)
@@ -210,7 +210,8 @@ class SafetyTrainingCompliance(models.Model):
             by_lang[activity.user_id.lang or "en_US"] |= activity
         for lang, activities in by_lang.items():
             activities.with_context(lang=lang).action_feedback(
-                feedback=self.with_context(lang=lang).env._("The training is valid again."),
+                feedback=self.with_context(lang=lang).env._(
+                    "No longer needed: the training is valid or no longer required."),
             )
         _logger.info("Training reminders: %d sent, %d closed, %d rows behind", len(created), len(resolved),
                      len(rows))
@@ -218,24 +219,23 @@ class SafetyTrainingCompliance(models.Model):
 
     @api.model
     def _safety_reminder_text(self, employee, course, state, expiry, to_employee):
-        _ = self.env._
         if state == "expiring":
             if to_employee:
-                summary = _("Your %(course)s training expires on %(date)s", course=course.name, date=expiry)
-                note = _("Attend a %(course)s session before %(date)s to stay qualified.",
+                summary = self.env._("Your %(course)s training expires on %(date)s", course=course.name, date=expiry)
+                note = self.env._("Attend a %(course)s session before %(date)s to stay qualified.",
                          course=course.name, date=expiry)
             else:
-                summary = _("%(employee)s: %(course)s expires on %(date)s",
+                summary = self.env._("%(employee)s: %(course)s expires on %(date)s",
                             employee=employee.name, course=course.name, date=expiry)
-                note = _("Plan a %(course)s session for %(employee)s before %(date)s.",
+                note = self.env._("Plan a %(course)s session for %(employee)s before %(date)s.",
                          course=course.name, employee=employee.name, date=expiry)
         elif state == "expired":
-            summary = _("%(employee)s: %(course)s expired on %(date)s",
+            summary = self.env._("%(employee)s: %(course)s expired on %(date)s",
                         employee=employee.name, course=course.name, date=expiry)
-            note = _("%(employee)s is no longer qualified in %(course)s: plan a session.",
+            note = self.env._("%(employee)s is no longer qualified in %(course)s: plan a session.",
                      employee=employee.name, course=course.name)
         else:
-            summary = _("%(employee)s: %(course)s missing", employee=employee.name, course=course.name)
-            note = _("%(employee)s has never been trained in %(course)s, which their post requires.",
+            summary = self.env._("%(employee)s: %(course)s missing", employee=employee.name, course=course.name)
+            note = self.env._("%(employee)s has never been trained in %(course)s, which their post requires.",
                      employee=employee.name, course=course.name)
         return summary, note

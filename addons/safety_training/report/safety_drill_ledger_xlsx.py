@@ -12,19 +12,32 @@ class SafetyDrillLedgerXlsx(models.AbstractModel):
     _description = "Drill Ledger (Excel)"
 
     def generate_xlsx_report(self, workbook, data, drills):
-        _ = self.env._
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        yes, no = _("Yes"), _("No")
+        yes, no = self.env._("Yes"), self.env._("No")
         Drill = self.env["safety.drill"]
         label = {name: dict(Drill._fields[name]._description_selection(self.env))
                  for name in ("drill_type", "mode", "state")}
-        sheet = workbook.add_worksheet(_("Drill Ledger"))
+        sheet = workbook.add_worksheet(self.env._("Drill Ledger"))
         sheet.write_row(0, 0, [
-            _("Reference"), _("School"), _("Drill Type"), _("Mode"), _("No-Notice Drill"), _("Planned Date"),
-            _("Held On"), _("Commander"), _("Participating Students"), _("Participating Staff"),
-            _("Evacuation Time (s)"), _("Target Evacuation Time (s)"), _("Evacuation On Time"), _("Plan Suitable"),
-            _("Staff In Position"), _("Problems Found"), _("Hazards"), _("Status"),
+            self.env._("Reference"),
+            self.env._("School"),
+            self.env._("Drill Type"),
+            self.env._("Mode"),
+            self.env._("No-Notice Drill"),
+            self.env._("Planned Date"),
+            self.env._("Held On"),
+            self.env._("Commander"),
+            self.env._("Participating Students"),
+            self.env._("Participating Staff"),
+            self.env._("Evacuation Time (s)"),
+            self.env._("Target Evacuation Time (s)"),
+            self.env._("Evacuation On Time"),
+            self.env._("Plan Suitable"),
+            self.env._("Staff In Position"),
+            self.env._("Problems Found"),
+            self.env._("Hazards"),
+            self.env._("Status"),
         ], bold)
         for row, drill in enumerate(drills.sorted(lambda d: (d.date_planned, d.id)), start=1):
             held = ""

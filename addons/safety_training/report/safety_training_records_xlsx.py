@@ -11,21 +11,31 @@ class SafetyTrainingRecordsXlsx(models.AbstractModel):
     _description = "Training Records (Excel)"
 
     def generate_xlsx_report(self, workbook, data, trainings):
-        _ = self.env._
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         day = workbook.add_format({"num_format": "yyyy-mm-dd"})
         trainings = trainings.sorted(lambda t: (t.date, t.id))
-        yes, no = _("Yes"), _("No")
+        yes, no = self.env._("Yes"), self.env._("No")
         label = {
             name: dict(self.env[model]._fields[name]._description_selection(self.env))
             for model, name in (("safety.training", "state"), ("safety.training", "trainer_type"),
                                 ("safety.training.attendance", "status"))
         }
 
-        sheet = workbook.add_worksheet(_("Sessions"))
+        sheet = workbook.add_worksheet(self.env._("Sessions"))
         sheet.write_row(0, 0, [
-            _("Start Date"), _("End Date"), _("Held By"), _("Bureau-Wide"), _("Course"), _("Title"), _("Hours"),
-            _("Trainer"), _("Location"), _("Present"), _("External Attendees"), _("Certificates"), _("Status"),
+            self.env._("Start Date"),
+            self.env._("End Date"),
+            self.env._("Held By"),
+            self.env._("Bureau-Wide"),
+            self.env._("Course"),
+            self.env._("Title"),
+            self.env._("Hours"),
+            self.env._("Trainer"),
+            self.env._("Location"),
+            self.env._("Present"),
+            self.env._("External Attendees"),
+            self.env._("Certificates"),
+            self.env._("Status"),
         ], bold)
         for row, training in enumerate(trainings, start=1):
             trainer = (training.trainer_employee_id.name if training.trainer_type == "internal"
@@ -42,10 +52,19 @@ class SafetyTrainingRecordsXlsx(models.AbstractModel):
         sheet.set_column(2, 8, 20)
         sheet.freeze_panes(1, 0)
 
-        sheet = workbook.add_worksheet(_("Attendance"))
+        sheet = workbook.add_worksheet(self.env._("Attendance"))
         sheet.write_row(0, 0, [
-            _("Start Date"), _("Course"), _("Session"), _("School"), _("Employee"), _("Job Title"), _("Status"),
-            _("Score"), _("Passed"), _("Certificate No."), _("Valid Until"),
+            self.env._("Start Date"),
+            self.env._("Course"),
+            self.env._("Session"),
+            self.env._("School"),
+            self.env._("Employee"),
+            self.env._("Job Title"),
+            self.env._("Status"),
+            self.env._("Score"),
+            self.env._("Passed"),
+            self.env._("Certificate No."),
+            self.env._("Valid Until"),
         ], bold)
         row = 1
         for training in trainings:
