@@ -111,7 +111,7 @@ class SafetyHazard(models.Model):
     description = fields.Text(required=True)
     found_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     found_by_id = fields.Many2one(
-        "res.users", string="Found By", default=lambda self: self.env.user, tracking=True
+        "res.users", default=lambda self: self.env.user, tracking=True
     )
     photo_before_ids = fields.Many2many(
         "ir.attachment", "safety_hazard_photo_before_rel", "hazard_id", "attachment_id",
@@ -158,14 +158,14 @@ class SafetyHazard(models.Model):
 
     # links to the inspection that found it
     inspection_id = fields.Many2one(
-        "safety.inspection", string="Inspection", index="btree_not_null", check_company=True,
+        "safety.inspection", index="btree_not_null", check_company=True,
         readonly=True, copy=False,
     )
     inspection_line_id = fields.Many2one(
         "safety.inspection.line", string="Failed Check", readonly=True, copy=False
     )
     patrol_round_id = fields.Many2one(
-        "safety.patrol.round", string="Patrol Round", index="btree_not_null", check_company=True,
+        "safety.patrol.round", index="btree_not_null", check_company=True,
         readonly=True, copy=False,
     )
     # rectification notice (整改通知书)

@@ -15,7 +15,9 @@ class SafetyHazardExtension(models.Model):
         "safety.hazard", string="Hazard", required=True, index=True, ondelete="restrict",
         check_company=True,
     )
-    company_id = fields.Many2one(related="hazard_id.company_id", store=True, index=True, precompute=True, default=None)
+    company_id = fields.Many2one(
+        related="hazard_id.company_id", store=True, index=True, precompute=True, default=None
+    )
     current_deadline = fields.Date(
         compute="_compute_current_deadline", store=True, readonly=True, precompute=True,
     )

@@ -165,11 +165,10 @@ class SafetyDemoBuilder(models.AbstractModel):
             "xml_id": "safety_training.safety_hazard_drill_stairs_demo", "record": hazard, "noupdate": True,
         }])
         self._safety_demo_request()
-        drills = self.env["safety.drill"].search([])
+        drills = dict(self.env["safety.drill"]._read_group([], ["state"], ["__count"]))
         _logger.info(
             "Demo drills and trainings: %d drills done, %d planned, %d trainings done, the fire "
             "drill's hazard %s",
-            len(drills.filtered(lambda d: d.state == "done")),
-            len(drills.filtered(lambda d: d.state == "planned")),
+            drills.get("done", 0), drills.get("planned", 0),
             self.env["safety.training"].search_count([("state", "=", "done")]), hazard.state,
         )

@@ -29,10 +29,10 @@ class SafetyDrillCompliance(models.Model):
     }
 
     company_id = fields.Many2one("res.company", string="School", readonly=True)
-    bureau_id = fields.Many2one("res.company", string="Bureau", readonly=True)
-    school_type = fields.Selection(SCHOOL_TYPES, string="School Type", readonly=True)
+    bureau_id = fields.Many2one("res.company", readonly=True)
+    school_type = fields.Selection(SCHOOL_TYPES, readonly=True)
     is_boarding = fields.Boolean(string="Boarding School", readonly=True)
-    requirement_id = fields.Many2one("safety.drill.requirement", string="Requirement", readonly=True)
+    requirement_id = fields.Many2one("safety.drill.requirement", readonly=True)
     period = fields.Selection([("month", "Month"), ("quarter", "Quarter")], readonly=True)
     period_start = fields.Date(readonly=True)
     period_end = fields.Date(readonly=True)

@@ -17,11 +17,11 @@ class SafetyDrillRequirement(models.Model):
     _order = "bureau_id, school_type, boarding_only"
 
     bureau_id = fields.Many2one(
-        "res.company", string="Bureau", index=True, ondelete="cascade",
+        "res.company", index=True, ondelete="cascade",
         domain="[('safety_is_bureau', '=', True)]",
         help="Leave empty for the default that applies to every bureau.",
     )
-    school_type = fields.Selection(SCHOOL_TYPES, string="School Type", required=True)
+    school_type = fields.Selection(SCHOOL_TYPES, required=True)
     boarding_only = fields.Boolean(string="Boarding Schools Only", default=False)
     period = fields.Selection([("month", "Month"), ("quarter", "Quarter")], required=True, default="month")
     min_count = fields.Integer(string="Minimum Drills", required=True, default=1)

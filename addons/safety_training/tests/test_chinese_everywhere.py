@@ -129,7 +129,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         """The daily job plans in English; the shipped checklist's checks reach the school in
         Chinese (they become its hazards' descriptions and its notices)."""
         self.template.active = False  # the shipped checklist plans
-        plans = self.env["safety.inspection"].with_context({"lang": "en_US"})._cron_generate_plans(
+        plans = self.env(context={"lang": "en_US"})["safety.inspection"]._cron_generate_plans(
             today=date(2026, 6, 10)
         )
         lines = plans.filtered(lambda i: i.company_id == self.school_a).line_ids
@@ -144,7 +144,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         before = Mail.search([])
         # the letter reminder to a guardian
         template = self.env.ref("school_safety.mail_template_safety_letter_reminder")
-        template.with_context({"lang": "en_US"}).send_mail(self._letter(student=self.student_1).id)
+        template.with_env(self.env(context={"lang": "en_US"})).send_mail(self._letter(student=self.student_1).id)
         # the signing activities of the letters just issued
         notes = self.env["mail.activity"].search([("res_model", "=", "safety.letter")])
         self.assertTrue(notes)
@@ -153,7 +153,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         # overdue hazards: digests and activities, from the job in English
         hazard = self._hazard(**self._six_fixed(deadline=date(2026, 6, 1)))
         hazard.action_issue_notice()
-        self.env["safety.hazard"].with_context({"lang": "en_US"})._cron_check_overdue(today=date(2026, 6, 20))
+        self.env(context={"lang": "en_US"})["safety.hazard"]._cron_check_overdue(today=date(2026, 6, 20))
         overdue = self.env["mail.activity"].search([("res_model", "=", "safety.hazard"), ("res_id", "=", hazard.id)])
         self.assertEqual(len(overdue), 3)
         for activity in overdue:
@@ -173,7 +173,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         # tracks nothing of a record created in the same transaction)
         self.env.flush_all()
         self.env.cr.precommit.clear()
-        self.env["safety.patrol.round"].with_context({"lang": "en_US"})._cron_close_rounds()
+        self.env(context={"lang": "en_US"})["safety.patrol.round"]._cron_close_rounds()
         self.assertEqual(patrol.state, "missed")
         for activity in patrol.activity_ids:
             self.assertChinese(f"{activity.summary} {activity.note}", "the missed-round alert")
@@ -186,7 +186,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         # the acceptance notes of a rectification submitted by its owner
         rectified = self._hazard(**self._six_fixed())
         rectified.action_issue_notice()
-        owner = rectified.with_user(self.user_staff_a).with_context({"lang": "zh_CN"})
+        owner = rectified.with_env(self.env(user=self.user_staff_a, context={"lang": "zh_CN"}))
         owner.action_start_rectification()
         owner.write({"rectification_description": "已更换", "photo_after_ids": [Command.set(self._photo().ids)]})
         owner.action_submit()

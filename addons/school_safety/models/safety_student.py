@@ -18,7 +18,6 @@ class SafetyStudent(models.Model):
     class_name = fields.Char(string="Class", required=True)
     class_teacher_id = fields.Many2one(
         "hr.employee",
-        string="Class Teacher",
         required=True,
         index=True,
         check_company=True,
@@ -26,7 +25,6 @@ class SafetyStudent(models.Model):
     )
     guardian_id = fields.Many2one(
         "res.partner",
-        string="Guardian",
         required=True,
         index=True,
         help="Parent or guardian who signs the school-family safety letter; "
@@ -34,9 +32,9 @@ class SafetyStudent(models.Model):
     )
     # the guardian's contact, kept by the school: staff who may write the student write these
     # three fields of it (and only these), even without the right to edit contacts in general
-    guardian_name = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian", string="Guardian Name")
-    guardian_phone = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian", string="Guardian Phone")
-    guardian_email = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian", string="Guardian Email")
+    guardian_name = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian")
+    guardian_phone = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian")
+    guardian_email = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian")
 
     @api.depends("guardian_id.name", "guardian_id.phone", "guardian_id.email")
     def _compute_guardian(self):
@@ -103,7 +101,7 @@ class SafetyStudent(models.Model):
                 }
                 for vals in new_guardians
             ])
-            for vals, partner in zip(new_guardians, partners):
+            for vals, partner in zip(new_guardians, partners, strict=True):
                 vals["guardian_id"] = partner.id
         students = super().create(vals_list)
         students._safety_claim_guardians()

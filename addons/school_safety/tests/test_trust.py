@@ -4,6 +4,7 @@ school records and the bureau's privileged steps, attacked over JSON-RPC as each
 import json
 
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common_letter import SIGNATURE, SafetyLetterCase
@@ -48,7 +49,7 @@ class TestLetterTrust(RpcCase, SafetyLetterCase):
         self.assertUnchanged(letter, snapshot)
         self.assertTrue(letter._safety_verify())
         # not even the superuser's ORM changes a seal
-        with self.assertRaises(Exception):
+        with self.assertRaises(UserError):
             letter.sudo().write({"content": "<p>forged</p>"})
 
     def test_issued_text_refused_to_every_role(self):
@@ -182,7 +183,9 @@ class TestLetterTrust(RpcCase, SafetyLetterCase):
         self.assertEqual(found, [])
         found = self.assertAllowed("t_principal_b", "safety.student", "search_read", [[], ["name"]])
         self.assertEqual(found, [])
-        self.assertRefused("t_principal_b", "safety.student", "read", [self.student_1.ids, ["guardian_phone"]], context={})
+        self.assertRefused(
+            "t_principal_b", "safety.student", "read", [self.student_1.ids, ["guardian_phone"]], context={}
+        )
         # the school's own officer keeps the guardian's phone up to date
         self.assertAllowed(
             "t_officer_a", "safety.student", "write", [self.student_1.ids, {"guardian_phone": "13900000009"}]
