@@ -71,6 +71,7 @@ SESSIONS = {
     "training_bureau_food_demo": (
         None, "food_safety", 200, "manager", "全区学校食堂从业人员食品安全培训", "区市场监督管理局", None, (), (), {}),
 }
+FIRST_AID_EXPECTED = ("primary_teacher_1", "primary_teacher_2", "primary_teacher_4", "primary_guard_1")
 # Health certificates of the canteen staff, from the health authority: (employee, issued days
 # ago, number). The kindergarten cook's expired two weeks ago; the senior school's expires soon.
 HEALTH_CERTIFICATES = (
@@ -127,6 +128,11 @@ class SafetyDemoBuilder(models.AbstractModel):
                 lines[self.env.ref(EMP % name).id].score = score
             self._safety_demo_request()
             training.action_done()
+        # the first-aid session to come: who is expected, for the officer to take on the day
+        self._safety_demo_step(self.env.ref("safety_training.training_primary_first_aid_demo"), "officer").write({
+            "attendance_ids": [Command.create({"employee_id": self.env.ref(EMP % name).id, "status": "expected"})
+                               for name in FIRST_AID_EXPECTED],
+        })
         Certificate = self.env["safety.training.certificate"]
         health = self.env.ref("safety_training.course_health_certificate")
         for name, days, number in HEALTH_CERTIFICATES:
