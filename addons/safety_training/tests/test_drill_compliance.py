@@ -206,3 +206,25 @@ class TestDrillCompliance(SafetyTrainingCase):
         self.env["safety.drill.compliance"].read_group(
             [("compliant", "=", False)], ["shortfall:sum"], ["company_id", "period_start:month"], lazy=False
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDrillComplianceModes(SafetyTrainingCase):
+    """A requirement row counts tabletop exercises too, or real drills only."""
+
+    def test_real_drills_only(self):
+        self._done_drill(self.kindergarten, date(2026, 2, 10), mode="tabletop", evacuation_seconds=0)
+        Compliance = self.env["safety.drill.compliance"]
+
+        def first_quarter():
+            self.env.invalidate_all()
+            return Compliance.search([("company_id", "=", self.kindergarten.id),
+                                      ("period_start", "=", date(2026, 1, 1))])
+
+        self.assertEqual((first_quarter().done_count, first_quarter().compliant), (1, True))
+        requirement = self.env.ref("safety_training.drill_requirement_kindergarten")
+        requirement.drill_modes = "real"
+        self.assertEqual((first_quarter().done_count, first_quarter().compliant), (0, False))
+        self.assertIn("real drills only", requirement.display_name)
+        self._done_drill(self.kindergarten, date(2026, 3, 3))
+        self.assertEqual((first_quarter().done_count, first_quarter().compliant), (1, True))
