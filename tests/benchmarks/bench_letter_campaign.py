@@ -55,13 +55,13 @@ def build(env, schools, staff, guardians):
         return [row[0] for row in cr.fetchall()]
 
     ids = insert_employees([(c.id, f"Principal {c.id}", "principal", None) for c in companies])
-    principal = dict(zip(companies.ids, ids))
+    principal = dict(zip(companies.ids, ids, strict=True))
     for company_id, employee_id in principal.items():
         cr.execute("UPDATE res_company SET safety_principal_id = %s WHERE id = %s", [employee_id, company_id])
     rows = [(c, f"Deputy {c}-{i}", "deputy", principal[c]) for c in companies.ids for i in range(deputies)]
     deputy_ids = insert_employees(rows)
     deputy_of = {}
-    for row, emp in zip(rows, deputy_ids):
+    for row, emp in zip(rows, deputy_ids, strict=True):
         deputy_of.setdefault(row[0], []).append(emp)
     rows = [
         (c, f"Manager {c}-{i}", "middle_manager", deputy_of[c][i % deputies])
@@ -69,7 +69,7 @@ def build(env, schools, staff, guardians):
     ]
     manager_ids = insert_employees(rows)
     manager_of = {}
-    for row, emp in zip(rows, manager_ids):
+    for row, emp in zip(rows, manager_ids, strict=True):
         manager_of.setdefault(row[0], []).append(emp)
     others = staff - 1 - deputies - managers
     positions = ["class_teacher"] * class_teachers + ["teacher", "logistics", "guard"] * others
@@ -78,8 +78,8 @@ def build(env, schools, staff, guardians):
         for c in companies.ids for i in range(others)
     ]
     staff_ids = insert_employees(rows)
-    teachers = [emp for row, emp in zip(rows, staff_ids) if row[2] == "class_teacher"]
-    teacher_company = {emp: row[0] for row, emp in zip(rows, staff_ids) if row[2] == "class_teacher"}
+    teachers = [emp for row, emp in zip(rows, staff_ids, strict=True) if row[2] == "class_teacher"]
+    teacher_company = {emp: row[0] for row, emp in zip(rows, staff_ids, strict=True) if row[2] == "class_teacher"}
     names = [f"Guardian {t}-{k}" for t in teachers for k in range(per_class)]
     cr.execute(
         """INSERT INTO res_partner (name, complete_name, active, type)

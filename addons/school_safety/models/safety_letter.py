@@ -123,16 +123,16 @@ class SafetyLetter(models.Model):
     party_a_employee_id = fields.Many2one(
         "hr.employee", string="Party A", readonly=True, index=True, ondelete="restrict"
     )
-    party_a_name = fields.Char(string="Party A Name", readonly=True)
+    party_a_name = fields.Char(readonly=True)
     party_b_employee_id = fields.Many2one(
-        "hr.employee", string="Party B Employee", readonly=True, index="btree_not_null",
+        "hr.employee", readonly=True, index="btree_not_null",
         ondelete="restrict",
     )
     party_b_partner_id = fields.Many2one(
         "res.partner", string="Party B Contact", readonly=True, index="btree_not_null",
         ondelete="restrict",
     )
-    party_b_name = fields.Char(string="Party B Name", readonly=True)
+    party_b_name = fields.Char(readonly=True)
     student_id = fields.Many2one(
         "safety.student", readonly=True, index="btree_not_null", ondelete="restrict"
     )
@@ -194,9 +194,10 @@ class SafetyLetter(models.Model):
         )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for letter in self:
             letter.access_url = f"/my/safety/letters/{letter.id}"
+        return result
 
     def _compute_verification_url(self):
         base = self.get_base_url() if self else ""
@@ -280,14 +281,15 @@ class SafetyLetter(models.Model):
         """action_issue. ``now`` is for the server only (the demo builder records an issue made
         weeks ago at its own time); callers over RPC reach action_issue, which gives none."""
         self._safety_check_leader()
-        drafts = self.filtered(lambda l: l.state == "draft")
+        drafts = self.filtered(lambda letter: letter.state == "draft")
         if self - drafts:
             raise UserError(self.env._("Only draft letters can be issued."))
         # checked who asks and what: the campaign issues as the server (a principal does not
         # read the bureau, whose name the letters state)
         Letter = self.env["safety.letter"].sudo()
         for campaign in drafts.campaign_id.sudo():
-            Letter._safety_issue(campaign, drafts.filtered(lambda l, c=campaign: l.campaign_id == c).ids, now=now)
+            of_campaign = drafts.filtered(lambda letter, c=campaign: letter.campaign_id == c)
+            Letter._safety_issue(campaign, of_campaign.ids, now=now)
         return True
 
     def action_supersede(self):
@@ -297,7 +299,7 @@ class SafetyLetter(models.Model):
         return True
 
     def _safety_supersede(self):
-        letters = self.sudo().filtered(lambda l: l.state != "superseded")
+        letters = self.sudo().filtered(lambda letter: letter.state != "superseded")
         letters.activity_unlink(["school_safety.mail_activity_type_safety_letter_sign"])
         letters.write(
             {"state": "superseded", "progress": "superseded", "superseded_date": fields.Datetime.now()}
@@ -450,19 +452,19 @@ class SafetyLetter(models.Model):
         current = None
         for letter in self.sudo():
             lang = letter._safety_lang()
-            _ = self.with_context(lang=lang).env._
+            env = self.with_context(lang=lang).env
             key = (letter.company_id, letter.class_name, lang)
             if key != current:
                 current = key
                 blocks.append([
-                    _(
+                    env._(
                         "%(school)s, %(class_name)s: dear parents, please open your own link below "
                         "to read and sign the school-family safety responsibility letter.",
                         school=letter.company_id.name, class_name=letter.class_name or "",
                     )
                 ])
             blocks[-1].append(
-                _(
+                env._(
                     "%(student)s's guardian %(guardian)s: %(link)s",
                     student=letter.student_id.name or "",
                     guardian=letter.party_b_name or "",
@@ -697,7 +699,7 @@ class SafetyLetter(models.Model):
         """One INSERT of many draft letters, column arrays unnested; returns (party_key, id)."""
         count = len(letters)
         # the planned letters' fields as columns (one list per field), then the campaign's
-        values = dict(zip(letters[0]._fields, map(list, zip(*letters))))
+        values = dict(zip(letters[0]._fields, map(list, zip(*letters, strict=True)), strict=True))
         values.update(
             campaign_id=[campaign.id] * count,
             company_id=[school.id] * count,

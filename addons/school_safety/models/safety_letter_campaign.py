@@ -26,7 +26,6 @@ class SafetyLetterCampaign(models.Model):
     year = fields.Integer(required=True, default=lambda self: fields.Date.today().year, aggregator=False)
     bureau_id = fields.Many2one(
         "res.company",
-        string="Bureau",
         required=True,
         domain="[('safety_is_bureau', '=', True)]",
         default=lambda self: self.env.company if self.env.company.safety_is_bureau else False,
@@ -34,7 +33,6 @@ class SafetyLetterCampaign(models.Model):
     user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
     bureau_signatory_id = fields.Many2one(
         "hr.employee",
-        string="Bureau Signatory",
         domain="[('company_id', '=', bureau_id)]",
         help="Signs the bureau's side of the letters with the principals.",
     )
@@ -110,7 +108,7 @@ class SafetyLetterCampaign(models.Model):
             lines = campaign.sudo().line_ids
             campaign.letter_count = sum(lines.mapped("letter_count"))
             campaign.school_count = len(lines)
-            campaign.school_done_count = len(lines.filtered(lambda l: l.state == "done"))
+            campaign.school_done_count = len(lines.filtered(lambda line: line.state == "done"))
 
     # --------------------------------------------------------------- actions
 
@@ -207,7 +205,7 @@ class SafetyLetterCampaign(models.Model):
     def _safety_process_lines(self, commit=False):
         self.ensure_one()
         self = self.sudo()  # noqa: PLW0642 -- the step runs as the server (manager or cron checked)
-        lines = self.line_ids.filtered(lambda l: l.state == "pending").sorted("id")
+        lines = self.line_ids.filtered(lambda line: line.state == "pending").sorted("id")
         total = len(self.line_ids)
         done = total - len(lines)
         Cron = self.env["ir.cron"]
@@ -225,10 +223,13 @@ class SafetyLetterCampaign(models.Model):
             )
             if commit:
                 Cron._notify_progress(done=done, remaining=total - done)
-                self.env.cr.commit()
+                # the job's progress: a school done stays done when a later one fails or the
+                # worker is stopped, and the next run resumes after it (the cron's own pattern)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         self.state = "done"
         if commit:
-            self.env.cr.commit()
+            # the job's last progress step: the campaign is done (see above)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # --------------------------------------------------------- planning
     #
@@ -436,7 +437,7 @@ class SafetyLetterCampaign(models.Model):
                 new_ids = Letter._safety_insert_plan(campaign, school, plan.letters)
                 if campaign.auto_issue:
                     Letter._safety_issue(campaign, new_ids)
-                line = campaign.line_ids.filtered(lambda l, s=school: l.company_id == s)
+                line = campaign.line_ids.filtered(lambda line, s=school: line.company_id == s)
                 if line:
                     line.letter_count = line._safety_count_letters()
 
@@ -482,9 +483,9 @@ class SafetyLetterCampaign(models.Model):
                 ("escalation_date", "=", False),
             ], limit=50000)
             for school in late.company_id:
-                school_late = late.filtered(lambda l, s=school: l.company_id == s)
+                school_late = late.filtered(lambda letter, s=school: letter.company_id == s)
                 principal_user = school.safety_principal_id.user_id
-                anchor = school_late.filtered(lambda l: l.level == "bureau_principal")[:1] or school_late[:1]
+                anchor = school_late.filtered(lambda letter: letter.level == "bureau_principal")[:1] or school_late[:1]
                 if principal_user:
                     anchor = anchor.with_context(lang=principal_user.lang or school._safety_lang())
                     anchor.activity_schedule(

@@ -18,7 +18,7 @@ class TestLetterCampaign(SafetyLetterCase):
         campaign.action_generate()
         letters = self.env["safety.letter"].search([("campaign_id", "=", campaign.id)])
         self.assertEqual(
-            self._levels(letters.filtered(lambda l: l.company_id == self.school_a)),
+            self._levels(letters.filtered(lambda letter: letter.company_id == self.school_a)),
             {
                 "bureau_principal": 1,
                 "principal_deputy": 1,
@@ -28,7 +28,7 @@ class TestLetterCampaign(SafetyLetterCase):
             },
         )
         self.assertEqual(
-            self._levels(letters.filtered(lambda l: l.company_id == self.school_b)),
+            self._levels(letters.filtered(lambda letter: letter.company_id == self.school_b)),
             {"bureau_principal": 1, "middle_staff": 1},
         )
         self.assertEqual(campaign.state, "done")
@@ -52,7 +52,7 @@ class TestLetterCampaign(SafetyLetterCase):
         self.assertEqual(guardian.party_b_partner_id, self.guardian_1)
         self.assertEqual(head.party_a_employee_id, self.employee_officer_a)
         # issued at once: text frozen with the parties' names, links ready
-        self.assertTrue(all(l.state == "issued" and l.progress == "pending" for l in letters))
+        self.assertTrue(all(letter.state == "issued" and letter.progress == "pending" for letter in letters))
         self.assertIn("Guardian One", guardian.content)
         self.assertIn("Student One", guardian.content)
         self.assertIn(self.school_a.name, guardian.content)
@@ -69,11 +69,11 @@ class TestLetterCampaign(SafetyLetterCase):
     def test_idempotent_rerun(self):
         self.campaign.action_generate()
         letters = self._letter()
-        contents = {l.id: l.content for l in letters}
+        contents = {letter.id: letter.content for letter in letters}
         self.campaign.action_generate()
         again = self._letter()
         self.assertEqual(again, letters)
-        self.assertEqual({l.id: l.content for l in again}, contents)
+        self.assertEqual({letter.id: letter.content for letter in again}, contents)
         self.assertEqual(len(self.campaign.line_ids), 2)
 
     def test_rerun_completes_missing(self):
@@ -91,16 +91,16 @@ class TestLetterCampaign(SafetyLetterCase):
     def test_background_resume(self):
         """A pending school (interrupted run) is finished by the background job."""
         self.campaign.action_generate()
-        line_b = self.campaign.line_ids.filtered(lambda l: l.company_id == self.school_b)
-        self._lose(self._letter().filtered(lambda l: l.company_id == self.school_b))
+        line_b = self.campaign.line_ids.filtered(lambda line: line.company_id == self.school_b)
+        self._lose(self._letter().filtered(lambda letter: letter.company_id == self.school_b))
         line_b.write({"state": "pending", "letter_count": 0})
         self.campaign.state = "running"
-        count_a = len(self._letter().filtered(lambda l: l.company_id == self.school_a))
+        count_a = len(self._letter().filtered(lambda letter: letter.company_id == self.school_a))
         self.env["safety.letter.campaign"]._cron_generate()
         self.assertEqual(line_b.state, "done")
         self.assertEqual(line_b.letter_count, 2)
         self.assertEqual(self.campaign.state, "done")
-        self.assertEqual(len(self._letter().filtered(lambda l: l.company_id == self.school_a)), count_a)
+        self.assertEqual(len(self._letter().filtered(lambda letter: letter.company_id == self.school_a)), count_a)
 
     def test_midyear_joiner(self):
         self.campaign.action_generate()
@@ -197,23 +197,23 @@ class TestLetterCampaign(SafetyLetterCase):
         self.campaign.auto_issue = False
         self.campaign.action_generate()
         letters = self._letter()
-        self.assertTrue(all(l.state == "draft" and not l.content for l in letters))
+        self.assertTrue(all(letter.state == "draft" and not letter.content for letter in letters))
         self.campaign.action_issue_all()
-        self.assertTrue(all(l.state == "issued" and l.content for l in letters))
+        self.assertTrue(all(letter.state == "issued" and letter.content for letter in letters))
         with self.assertRaises(UserError):
             letters[:1].action_issue()
 
     def test_principal_issues_own_school(self):
         self.campaign.auto_issue = False
         self.campaign.action_generate()
-        letters = self._letter().filtered(lambda l: l.company_id == self.school_a)
+        letters = self._letter().filtered(lambda letter: letter.company_id == self.school_a)
         # the principal's click is a request of its own: the bureau is not in the cache, and
         # the principal (of school A only) does not read it
         self.env.invalidate_all()
         letters.with_user(self.user_principal_a).action_issue()
         self.assertEqual(set(letters.mapped("state")), {"issued"})
-        self.assertIn(self.bureau.name, letters.filtered(lambda l: l.level == "bureau_principal").content)
-        other = self._letter().filtered(lambda l: l.company_id == self.school_b)
+        self.assertIn(self.bureau.name, letters.filtered(lambda letter: letter.level == "bureau_principal").content)
+        other = self._letter().filtered(lambda letter: letter.company_id == self.school_b)
         self.assertEqual(set(other.mapped("state")), {"draft"})
         with self.assertRaises(AccessError):
             other.with_user(self.user_principal_a).action_issue()
@@ -252,9 +252,9 @@ class TestLetterCampaignDemo(SafetyLetterCase):
         self.assertEqual(counts, expected)
         self.assertGreaterEqual(expected["class_teacher_guardian"], 8)
         # every letter except the principals' hangs below another of the same school
-        for letter in letters.filtered(lambda l: l.level != "bureau_principal"):
+        for letter in letters.filtered(lambda letter: letter.level != "bureau_principal"):
             self.assertEqual(letter.parent_id.company_id, letter.company_id)
-        self.assertIn("临江区", letters.filtered(lambda l: l.level == "bureau_principal")[:1].content)
+        self.assertIn("临江区", letters.filtered(lambda letter: letter.level == "bureau_principal")[:1].content)
 
 
 @tagged("post_install", "-at_install")
@@ -287,7 +287,7 @@ class TestLetterCampaignQueries(SafetyLetterCase):
         ])
         cls.schools_added += count
         principals = cls._add_staff("principal", [False] * count, schools)
-        for school, principal in zip(schools, principals):
+        for school, principal in zip(schools, principals, strict=True):
             school.safety_principal_id = principal
         cls._add_staff("guard", principals)
         heads = cls._add_staff("middle_manager", cls._add_staff("deputy", principals))
@@ -304,7 +304,7 @@ class TestLetterCampaignQueries(SafetyLetterCase):
                 "safety_position": position,
                 "parent_id": manager.id if manager else False,
             }
-            for school, manager in zip(schools or managers.company_id, managers)
+            for school, manager in zip(schools or managers.company_id, managers, strict=True)
             for index in range(per_manager)
         ])
 
