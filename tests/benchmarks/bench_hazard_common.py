@@ -8,10 +8,10 @@ def fill_hazards(env, count, open_only=False):
     Company = env["res.company"]
     bureau = env.ref("base.main_company")
     bureau.safety_is_bureau = True
-    schools = Company.search([("name", "like", "Bench School %")])
+    schools = Company.search([("name", "like", "Bench Hazard School %")], limit=4)
     if not schools:
         schools = Company.create([
-            {"name": f"Bench School {i}", "parent_id": bureau.id, "safety_school_type": "primary"}
+            {"name": f"Bench Hazard School {i}", "parent_id": bureau.id, "safety_school_type": "primary"}
             for i in range(4)
         ])
     users = env["res.users"].search([("login", "like", "bench_user_%")])
