@@ -30,6 +30,8 @@ class SafetyBudget(models.Model):
     _inherit = ["safety.school.record", "mail.thread", "mail.activity.mixin", "safety.investment.approval"]
     _order = "year desc, company_id"
     _safety_transitions = BUDGET_TRANSITIONS
+    # (set here: safety.evidence.mixin, earlier in the bases, says False)
+    _safety_protect_reviews = True
     _safety_locked_server_fields = frozenset({"state", "approved_date"})
 
     name = fields.Char(compute="_compute_name", store=True)

@@ -26,6 +26,8 @@ class SafetyBudgetRevision(models.Model):
     _rec_names_search = ["budget_id"]
     _safety_create_fields = frozenset({"budget_id"})
     _safety_transitions = REVISION_TRANSITIONS
+    # (set here: safety.evidence.mixin, earlier in the bases, says False)
+    _safety_protect_reviews = True
     _safety_locked_server_fields = frozenset({"state", "submitted_date", "applied_date"})
 
     budget_id = fields.Many2one("safety.budget", string="Budget", required=True, index=True, ondelete="restrict",

@@ -108,7 +108,7 @@ class SafetyFund(models.Model):
                     )
                 )
 
-    @api.constrains("category_ids")
+    @api.constrains("category_ids", "company_id")
     def _check_categories(self):
         plan = self.env["account.analytic.plan"]._safety_investment_plan()
         Line = self.env["account.analytic.line"].sudo()

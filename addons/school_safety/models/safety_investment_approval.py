@@ -16,7 +16,8 @@ class SafetyInvestmentApproval(models.AbstractModel):
     same submission (a bureau manager is a finance user too: one person never approves twice),
     then writes the review. Once every tier approved, ``_safety_approve()`` runs; a rejection
     runs ``_safety_after_rejection()``. Reviews that no longer apply are archived, never
-    deleted. The reviewers of the tier whose turn it is get an activity.
+    deleted. The reviewers of the tier whose turn it is get an activity. The models set
+    ``_safety_protect_reviews`` themselves (their evidence mixin comes first in their bases).
     """
 
     _name = "safety.investment.approval"
@@ -28,7 +29,6 @@ class SafetyInvestmentApproval(models.AbstractModel):
     _state_to = ["approved"]
     _cancel_state = "rejected"
     _tier_validation_manual_config = False
-    _safety_protect_reviews = True
 
     # ------------------------------------------------------------ hooks
 

@@ -40,22 +40,22 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
             domain, groupby, [f"{name}:sum" for name in measures]
         )
 
-    def _safety_write_row(self, sheet, row, texts, numbers, rate, total=False):
+    @staticmethod
+    def _safety_write_row(sheet, styles, row, texts, numbers, rate, total=False):
         text, money, percent = (
             ("total_text", "total_money", "total_rate") if total else ("text", "money", "rate")
         )
         col = 0
         for value in texts:
-            sheet.write(row, col, value, self._styles[text])
+            sheet.write(row, col, value, styles[text])
             col += 1
         for value in numbers:
-            sheet.write_number(row, col, value, self._styles[money])
+            sheet.write_number(row, col, value, styles[money])
             col += 1
-        sheet.write_number(row, col, rate, self._styles[percent])
+        sheet.write_number(row, col, rate, styles[percent])
 
     def _safety_execution_sheet(self, workbook, styles, schools, years):
         _ = self.env._
-        self._styles = styles
         sheet = workbook.add_worksheet(_("Execution"))
         months = [format_date(self.env, date(2000, month, 1), date_format="MMM") for month in MONTHS]
         header = [_("School"), _("Year"), _("Category"), _("Budget"), _("Committed")] + months + [
@@ -93,7 +93,7 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
                 figures = table[key]
                 by_month = figures.get("months", {})
                 self._safety_write_row(
-                    sheet, row, [school.name, str(year), key[2].display_name],
+                    sheet, styles, row, [school.name, str(year), key[2].display_name],
                     self._safety_numbers(figures, by_month), self._safety_rate(figures),
                 )
                 row += 1
@@ -102,7 +102,7 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
                 for month in MONTHS:
                     sub_months[month] += by_month.get(month, 0.0)
             self._safety_write_row(
-                sheet, row, [school.name, str(year), _("Total")],
+                sheet, styles, row, [school.name, str(year), _("Total")],
                 self._safety_numbers(subtotal, sub_months), self._safety_rate(subtotal), total=True,
             )
             row += 1
@@ -111,7 +111,7 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
             for month in MONTHS:
                 grand_months[month] += sub_months[month]
         self._safety_write_row(
-            sheet, row, [_("All Schools"), ", ".join(map(str, years)), _("Total")],
+            sheet, styles, row, [_("All Schools"), ", ".join(map(str, years)), _("Total")],
             self._safety_numbers(grand, grand_months), self._safety_rate(grand), total=True,
         )
 
@@ -146,7 +146,7 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
             fund = fund.sudo()
             figures = {"allocated": allocated, "actual": actual}
             self._safety_write_row(
-                sheet, row, [fund.name, sources.get(fund.source, ""), str(fund.year), school.name],
+                sheet, styles, row, [fund.name, sources.get(fund.source, ""), str(fund.year), school.name],
                 [allocated, committed, actual, allocated - committed - actual],
                 self._safety_rate(figures, base="allocated"),
             )
