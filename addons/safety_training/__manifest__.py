@@ -17,6 +17,7 @@
         "report/safety_drill_reports.xml",
         "views/safety_drill_views.xml",
         "views/safety_training_views.xml",
+        "views/safety_investment_cost_views.xml",
         "views/hr_employee_views.xml",
         "views/safety_drill_compliance_views.xml",
         "views/safety_drill_requirement_views.xml",
