@@ -11,6 +11,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from harness import Timer, environment, peak_rss_mb, report  # noqa: E402
 
+# isort: split
+# (the harness first: it puts the Odoo source on the path)
 from bench_hazard_common import fill_hazards  # noqa: E402
 
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -50,7 +52,9 @@ def main():
         web_export.request = types.SimpleNamespace(env=env)
         Hazard = env["safety.hazard"]
         headers = [Hazard._fields[f]._description_string(env) for f in FIELDS]
-        fields_info = [{"name": f, "label": h, "type": Hazard._fields[f].type} for f, h in zip(FIELDS, headers)]
+        fields_info = [
+            {"name": f, "label": h, "type": Hazard._fields[f].type} for f, h in zip(FIELDS, headers, strict=True)
+        ]
         with Timer() as builtin:
             records = Hazard.search([
                 ("company_id", "=", company_id),

@@ -95,13 +95,13 @@ class SafetyInspection(models.Model):
     @api.depends("line_ids.result", "line_ids.weight", "line_ids.is_critical", "template_id.pass_score")
     def _compute_score(self):
         for inspection in self:
-            checks = inspection.line_ids.filtered(lambda l: not l.recheck_hazard_id)
-            rated = checks.filtered(lambda l: l.result in ("pass", "fail"))
+            checks = inspection.line_ids.filtered(lambda line: not line.recheck_hazard_id)
+            rated = checks.filtered(lambda line: line.result in ("pass", "fail"))
             total = sum(rated.mapped("weight"))
-            passed = sum(rated.filtered(lambda l: l.result == "pass").mapped("weight"))
+            passed = sum(rated.filtered(lambda line: line.result == "pass").mapped("weight"))
             inspection.score = 100.0 * passed / total if total else 0.0
             inspection.critical_failed = any(
-                l.is_critical and l.result == "fail" for l in checks
+                line.is_critical and line.result == "fail" for line in checks
             )
             if not rated:
                 inspection.result = False
@@ -119,7 +119,7 @@ class SafetyInspection(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if "template_id" in vals:
-            self.line_ids.filtered(lambda l: not l.recheck_hazard_id).sudo().unlink()
+            self.line_ids.filtered(lambda line: not line.recheck_hazard_id).sudo().unlink()
             self._fill_lines()
         return res
 
@@ -208,7 +208,7 @@ class SafetyInspection(models.Model):
         """action_done; ``now`` (private, for the demo's past events) is when it was completed."""
         self._safety_check_transition("done")
         for inspection in self:
-            missing = inspection.line_ids.filtered(lambda l: not l.result)
+            missing = inspection.line_ids.filtered(lambda line: not line.result)
             if missing:
                 raise UserError(
                     self.env._(
@@ -217,7 +217,7 @@ class SafetyInspection(models.Model):
                     )
                 )
             no_photo = inspection.line_ids.filtered(
-                lambda l: l.result == "fail" and l.photo_required and not l.photo_ids
+                lambda line: line.result == "fail" and line.photo_required and not line.photo_ids
             )
             if no_photo:
                 raise UserError(
@@ -232,7 +232,9 @@ class SafetyInspection(models.Model):
 
     def _safety_file_failed_checks(self):
         """One hazard per failed check, in one batch (re-checks of open hazards add none)."""
-        failed = self.line_ids.filtered(lambda l: l.result == "fail" and not l.hazard_id and not l.recheck_hazard_id)
+        failed = self.line_ids.filtered(
+            lambda line: line.result == "fail" and not line.hazard_id and not line.recheck_hazard_id
+        )
         hazards = self._safety_file_hazards(
             [(line.inspection_id, line._safety_hazard_values(), line) for line in failed]
         )

@@ -18,9 +18,11 @@ class SafetyInspectionLine(models.Model):
     _safety_attachment_fields = ("photo_ids",)
 
     inspection_id = fields.Many2one(
-        "safety.inspection", string="Inspection", required=True, index=True, ondelete="cascade"
+        "safety.inspection", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="inspection_id.company_id", store=True, index=True, precompute=True, default=None)
+    company_id = fields.Many2one(
+        related="inspection_id.company_id", store=True, index=True, precompute=True, default=None
+    )
     state = fields.Selection(related="inspection_id.state")
     item_id = fields.Many2one("safety.inspection.template.item", string="Checklist Item", ondelete="set null")
     recheck_hazard_id = fields.Many2one(
@@ -43,10 +45,10 @@ class SafetyInspectionLine(models.Model):
     photo_ids = fields.Many2many(
         "ir.attachment", "safety_inspection_line_photo_rel", "line_id", "attachment_id", string="Photos"
     )
-    hazard_id = fields.Many2one("safety.hazard", string="Hazard", readonly=True, copy=False)
+    hazard_id = fields.Many2one("safety.hazard", readonly=True, copy=False)
 
     def write(self, vals):
-        if "result" in vals and self.filtered(lambda l: l.inspection_id.state == "planned"):
+        if "result" in vals and self.filtered(lambda line: line.inspection_id.state == "planned"):
             # answering the first check starts the inspection
             self.inspection_id.filtered(lambda i: i.state == "planned").action_start()
         return super().write(vals)

@@ -12,7 +12,7 @@ class SafetyInspectionTemplateItem(models.Model):
     _order = "template_id, sequence, id"
 
     template_id = fields.Many2one(
-        "safety.inspection.template", string="Template", required=True, index=True, ondelete="cascade"
+        "safety.inspection.template", required=True, index=True, ondelete="cascade"
     )
     sequence = fields.Integer(default=10)
     category = fields.Selection(selection=hazard_categories, string="Section", required=True)

@@ -12,7 +12,9 @@ class SafetyPatrolRouteLine(models.Model):
     _safety_create_fields = frozenset({"route_id"})
 
     route_id = fields.Many2one("safety.patrol.route", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="route_id.company_id", store=True, index=True, precompute=True, default=None)
+    company_id = fields.Many2one(
+        related="route_id.company_id", store=True, index=True, precompute=True, default=None
+    )
     sequence = fields.Integer(default=10)
     checkpoint_id = fields.Many2one(
         "safety.patrol.checkpoint", required=True, ondelete="restrict", index=True,

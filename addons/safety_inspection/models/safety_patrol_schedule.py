@@ -155,7 +155,7 @@ class SafetyPatrolSchedule(models.Model):
 
     @api.model
     def _cron_generate_rounds(self):
-        schedules = self.sudo().search([])
+        schedules = self.sudo().search([("active", "=", True)])
         rounds = schedules._generate_rounds()
         _logger.info("Patrol: %d schedules checked, %d rounds generated", len(schedules), len(rounds))
         return rounds

@@ -14,7 +14,6 @@ class SafetyPatrolReportXlsx(models.AbstractModel):
     _description = "Patrol Report (Excel)"
 
     def generate_xlsx_report(self, workbook, data, rounds):
-        _ = self.env._
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         percent = workbook.add_format({"num_format": "0.0%"})
         state_labels = dict(rounds._fields["state"]._description_selection(self.env))
@@ -22,10 +21,20 @@ class SafetyPatrolReportXlsx(models.AbstractModel):
         scans = rounds.scan_ids
 
         summary = defaultdict(lambda: defaultdict(int))
-        sheet = workbook.add_worksheet(_("Rounds"))
-        headers = [_("School"), _("Route"), _("Planned Start"), _("Outcome"), _("Guards"),
-                   _("Checkpoints Planned"), _("Checkpoints Done"), _("Missed Checkpoints (漏检)"),
-                   _("Wrong-Time Checkpoints (误点)"), _("Flagged Scans"), _("Reason")]
+        sheet = workbook.add_worksheet(self.env._("Rounds"))
+        headers = [
+            self.env._("School"),
+            self.env._("Route"),
+            self.env._("Planned Start"),
+            self.env._("Outcome"),
+            self.env._("Guards"),
+            self.env._("Checkpoints Planned"),
+            self.env._("Checkpoints Done"),
+            self.env._("Missed Checkpoints (漏检)"),
+            self.env._("Wrong-Time Checkpoints (误点)"),
+            self.env._("Flagged Scans"),
+            self.env._("Reason"),
+        ]
         sheet.write_row(0, 0, headers, bold)
         sheet.freeze_panes(1, 0)
         for row, patrol in enumerate(rounds, start=1):
@@ -50,10 +59,19 @@ class SafetyPatrolReportXlsx(models.AbstractModel):
         sheet.set_column(0, 1, 24)
         sheet.set_column(2, 10, 16)
 
-        total = workbook.add_worksheet(_("Summary"))
-        headers = [_("School"), _("Rounds Planned"), _("Completed"), _("Incomplete"), _("Missed"),
-                   _("Checkpoints Planned"), _("Checkpoints Done"), _("Missed Checkpoints (漏检)"),
-                   _("Wrong-Time Checkpoints (误点)"), _("Completion Rate")]
+        total = workbook.add_worksheet(self.env._("Summary"))
+        headers = [
+            self.env._("School"),
+            self.env._("Rounds Planned"),
+            self.env._("Completed"),
+            self.env._("Incomplete"),
+            self.env._("Missed"),
+            self.env._("Checkpoints Planned"),
+            self.env._("Checkpoints Done"),
+            self.env._("Missed Checkpoints (漏检)"),
+            self.env._("Wrong-Time Checkpoints (误点)"),
+            self.env._("Completion Rate"),
+        ]
         total.write_row(0, 0, headers, bold)
         for row, (school, line) in enumerate(sorted(summary.items()), start=1):
             total.write_row(row, 0, [

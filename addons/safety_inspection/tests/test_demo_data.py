@@ -39,8 +39,8 @@ class TestInspectionDemoData(TransactionCase):
         self.assertEqual(len(done), 5)
         for inspection in done:
             self.assertLess(inspection.date, self.today)
-            self.assertFalse(inspection.line_ids.filtered(lambda l: not l.result), "every check answered")
-            failed = inspection.line_ids.filtered(lambda l: l.result == "fail")
+            self.assertFalse(inspection.line_ids.filtered(lambda line: not line.result), "every check answered")
+            failed = inspection.line_ids.filtered(lambda line: line.result == "fail")
             self.assertTrue(failed)
             # each failed check is a hazard of the ledger, found on the inspection
             self.assertEqual(failed.hazard_id, inspection.hazard_ids)

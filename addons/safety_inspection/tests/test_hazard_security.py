@@ -81,7 +81,8 @@ class TestHazardSecurity(SafetyInspectionCase):
         self.owned_a.sudo().write(self._six_fixed())
         mine, other = Extension.create([
             {"hazard_id": self.owned_a.id, "new_deadline": "2026-07-01", "reason": "Parts"},
-            {"hazard_id": self.owned_a.id, "new_deadline": "2026-07-02", "reason": "Other", "requested_by_id": self.user_officer_a.id},
+            {"hazard_id": self.owned_a.id, "new_deadline": "2026-07-02", "reason": "Other",
+             "requested_by_id": self.user_officer_a.id},
         ])
         visible = self.env["safety.hazard.extension"].search([("id", "in", (mine | other).ids)])
         self.assertEqual(visible, mine | other, "both concern the hazard the staff owns")

@@ -1,6 +1,7 @@
 from datetime import date
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -125,7 +126,7 @@ class TestInspection(SafetyInspectionCase):
         self.assertEqual(len(follow_up.line_ids), 3 + 2)
         # re-checks do not count in the score nor create new hazards
         follow_up.line_ids.result = "fail"
-        (follow_up.line_ids - rechecks).filtered(lambda l: l.photo_required).photo_ids = self._photo()
+        (follow_up.line_ids - rechecks).filtered(lambda line: line.photo_required).photo_ids = self._photo()
         follow_up.action_done()
         self.assertEqual(len(follow_up.hazard_ids), 3)
 
@@ -157,7 +158,7 @@ class TestInspection(SafetyInspectionCase):
         again = Inspection._cron_generate_plans()
         self.assertFalse(again & mine)
         self.assertFalse(again.filtered(lambda i: i.company_id in (self.school_a | self.school_b)))
-        with self.assertRaises(Exception), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             Inspection.create({
                 "company_id": self.school_a.id, "inspection_type": "self_monthly",
                 "period_key": "2026-06", "template_id": self.template.id,

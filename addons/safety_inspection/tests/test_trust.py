@@ -2,7 +2,7 @@
 reviews and extensions, inspections and patrol records, attacked over JSON-RPC as each role."""
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from odoo import Command, fields
 from odoo.tests import tagged
@@ -78,7 +78,9 @@ class TestHazardTrust(RpcCase, SafetyInspectionCase):
         for login in ("t_staff_a", "t_officer_a", "t_principal_a", "t_inspector", "t_manager"):
             with self.subTest(login=login):
                 self.assertRefused(login, "safety.hazard", "write", [hazard.ids, {"description": "Rewritten"}])
-                self.assertRefused(login, "safety.hazard", "write", [hazard.ids, {"photo_after_ids": [Command.clear()]}])
+                self.assertRefused(
+                    login, "safety.hazard", "write", [hazard.ids, {"photo_after_ids": [Command.clear()]}]
+                )
                 self.assertRefused(login, "safety.hazard", "write", [hazard.ids, {"closed_date": "2020-01-01"}])
         self.assertRefused("t_manager", "safety.hazard", "unlink", [hazard.ids])
         self.assertRefused("t_officer_a", "ir.attachment", "unlink", [photos.ids])
@@ -183,7 +185,8 @@ class TestHazardTrust(RpcCase, SafetyInspectionCase):
         if "result" in body:
             self.assertRefused("t_staff_a", "comment.wizard", "add_comment", [[body["result"]]])
         # a school user who is no reviewer is told so, not silently ignored
-        self.assertIn("no acceptance", self.assertRefused("t_officer_a", "safety.hazard", "validate_tier", [hazard.ids]))
+        refusal = self.assertRefused("t_officer_a", "safety.hazard", "validate_tier", [hazard.ids])
+        self.assertIn("no acceptance", refusal)
         self.assertUnchanged(reviews, snapshot)
         self.assertEqual(hazard.state, "submitted")
         # the reviewer, through the review button: the hazard is accepted and closed
@@ -209,7 +212,9 @@ class TestHazardTrust(RpcCase, SafetyInspectionCase):
         for login in ("t_staff_a", "t_officer_a", "t_principal_a"):
             with self.subTest(login=login):
                 self.assertRefused(login, "safety.hazard.extension", "write", [extension.ids, {"state": "requested"}])
-                self.assertRefused(login, "safety.hazard.extension", "write", [extension.ids, {"new_deadline": "2027-02-20"}])
+                self.assertRefused(
+                    login, "safety.hazard.extension", "write", [extension.ids, {"new_deadline": "2027-02-20"}]
+                )
                 self.assertRefused(
                     login, "safety.hazard.extension", "write", [extension.ids, {"approved_by_id": self.user_manager.id}]
                 )
@@ -280,9 +285,12 @@ class TestPatrolTrust(RpcCase, PatrolCase):
         scan, missed = self.scan, self.round_missed
         self.assertEqual(missed.state, "missed")
         self.assertTrue(scan.flag_geofence)
-        scan_snapshot = scan.read(["flag_geofence", "review_state", "latitude", "device_time", "round_id", "company_id"])
+        scan_snapshot = scan.read(
+            ["flag_geofence", "review_state", "latitude", "device_time", "round_id", "company_id"]
+        )
         round_snapshot = missed.read(["state", "finished", "checkpoint_done", "company_id"])
-        for vals in ({"state": "completed", "finished": True}, {"checkpoint_done": 3}, {"company_id": self.school_b.id}):
+        attacks = ({"state": "completed", "finished": True}, {"checkpoint_done": 3}, {"company_id": self.school_b.id})
+        for vals in attacks:
             self.assertRefused("t_officer_a", "safety.patrol.round", "write", [missed.ids, vals])
         for vals in ({"flag_geofence": False}, {"review_state": "ok"}, {"latitude": 30.0},
                      {"device_time": "2026-01-01 00:00:00"}, {"company_id": self.school_b.id}):
@@ -335,7 +343,7 @@ class TestPatrolTrust(RpcCase, PatrolCase):
         """Device times inside the window, sent hours later, without position or the phone's
         clock at sending: counted, but every scan waits for the officer's review."""
         self.authenticate("t_guard_a", "t_guard_a")
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)
         payload = {
             "round_id": self.round_live.id, "token": self.cp_hall.sudo()._patrol_token(),
             "client_id": "trust-scan-000002", "device_time": iso(now - timedelta(hours=2)),
@@ -350,3 +358,41 @@ class TestPatrolTrust(RpcCase, PatrolCase):
         self.assertIn("position", result["flags"])
         scan = self.env["safety.patrol.scan"].browse(result["scan_id"])
         self.assertEqual(scan.review_state, "pending")
+
+    def test_guard_stores_a_scan_through_the_route_only(self):
+        """The model's scan methods are private: over call_kw a guard reaches none of them,
+        nor the generic create, whatever the values and the context; nothing is written."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        payload = {
+            "round_id": self.round_live.id, "token": self.cp_hall.sudo()._patrol_token(),
+            "client_id": "trust-scan-000003", "device_time": iso(now - timedelta(minutes=5)),
+            "sent_time": iso(now), "latitude": 30.001, "longitude": 120.0, "accuracy": 5.0,
+        }
+        count = self.scan_count()
+        for method, args in (
+            ("_patrol_receive", [payload]), ("_patrol_register", [payload]),
+            ("_patrol_insert", [{"round_id": self.round_live.id, "client_id": "trust-scan-000004"}]),
+            ("_patrol_suspicions", [{}, {}, payload, iso(now)]),
+        ):
+            with self.subTest(method=method):
+                self.assertRefused("t_guard_a", "safety.patrol.scan", method, args)
+        scan_vals = {
+            "round_id": self.round_live.id, "company_id": self.school_a.id, "checkpoint_id": self.cp_hall.id,
+            "guard_id": self.user_guard_a.id, "client_id": "trust-scan-000005",
+            "device_time": fields.Datetime.to_string(now), "review_state": "accepted", "flag_geofence": False,
+        }
+        self.assertRefused("t_guard_a", "safety.patrol.scan", "create", [scan_vals])
+        self.assertRefused("t_guard_a", "safety.patrol.scan", "web_save", [[], scan_vals],
+                           {"specification": {"id": {}}})
+        self.assertRefused("t_officer_a", "safety.patrol.scan", "create", [scan_vals])
+        self.assertRefused("t_guard_a", "safety.patrol.scan", "action_accept", [self.scan.ids])
+        self.assertEqual(self.scan_count(), count)
+        self.assertEqual(self.scan.sudo().review_state, "pending")
+        # the same scan through the route: stored, every check run
+        self.authenticate("t_guard_a", "t_guard_a")
+        response = self.url_open(
+            "/safety_inspection/patrol/scan", data=json.dumps({"scan": payload}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertTrue(response.json()["ok"], response.text)
+        self.assertEqual(self.scan_count(), count + 1)

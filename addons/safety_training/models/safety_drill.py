@@ -42,7 +42,7 @@ class SafetyDrill(models.Model):
         default=lambda self: self.env._("New"),
     )
     bureau_id = fields.Many2one(store=True)  # the bureau reports on them
-    drill_type = fields.Selection(DRILL_TYPES, string="Drill Type", required=True, default="fire",
+    drill_type = fields.Selection(DRILL_TYPES, required=True, default="fire",
                                   tracking=True, index=True)
     mode = fields.Selection(
         [("real", "Real Evacuation"), ("tabletop", "Tabletop Exercise")],
@@ -54,7 +54,7 @@ class SafetyDrill(models.Model):
                                default=fields.Date.context_today)
     date_actual = fields.Datetime(string="Held On", tracking=True, copy=False)
     commander_id = fields.Many2one(
-        "hr.employee", string="Commander", check_company=True, tracking=True,
+        "hr.employee", check_company=True, tracking=True,
         domain="[('company_id', '=', company_id)]",
     )
     plan = fields.Html(string="Drill Plan")
@@ -72,8 +72,8 @@ class SafetyDrill(models.Model):
         "otherwise the configured target for taller buildings.",
     )
     evacuation_ok = fields.Boolean(string="Evacuation On Time", compute="_compute_evacuation")
-    plan_suitable = fields.Boolean(string="Plan Suitable")
-    staff_in_position = fields.Boolean(string="Staff In Position")
+    plan_suitable = fields.Boolean()
+    staff_in_position = fields.Boolean()
     assessment = fields.Text()
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Done"), ("cancel", "Cancelled")],

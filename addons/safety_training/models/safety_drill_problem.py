@@ -14,13 +14,15 @@ class SafetyDrillProblem(models.Model):
     # the hazard filed for the problem when the drill is done
     _safety_locked_server_fields = frozenset({"hazard_id"})
 
-    drill_id = fields.Many2one("safety.drill", string="Drill", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="drill_id.company_id", store=True, index=True, precompute=True, default=None)
+    drill_id = fields.Many2one("safety.drill", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(
+        related="drill_id.company_id", store=True, index=True, precompute=True, default=None
+    )
     description = fields.Text(required=True)
     location = fields.Char(string="Exact Location", required=True)
     category = fields.Selection(selection=hazard_categories, string="Hazard Category", required=True, default="other")
     level = fields.Selection([("general", "General"), ("major", "Major")], required=True, default="general")
-    hazard_id = fields.Many2one("safety.hazard", string="Hazard", readonly=True, copy=False,
+    hazard_id = fields.Many2one("safety.hazard", readonly=True, copy=False,
                                 check_company=True, index="btree_not_null")
 
     @api.model_create_multi

@@ -10,6 +10,6 @@ class SafetyHazard(models.Model):
         selection_add=[("drill", "Drill"), ("staff_report",)], ondelete={"drill": "set default"}
     )
     drill_id = fields.Many2one(
-        "safety.drill", string="Drill", index="btree_not_null", check_company=True, readonly=True,
+        "safety.drill", index="btree_not_null", check_company=True, readonly=True,
         copy=False, ondelete="restrict",
     )

@@ -6,6 +6,7 @@ Each rendered text is searched for the suite's own English terms (the msgids of 
 addons' zh_CN.po that have a translation): none may be left."""
 
 import html
+import json
 import os
 import re
 from datetime import date, timedelta
@@ -14,8 +15,10 @@ import polib
 import pytz
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.safety_inspection.tests.common import SafetyInspectionCase
 from odoo.addons.school_safety.tests.common_letter import SIGNATURE, SafetyLetterCase
@@ -129,7 +132,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         """The daily job plans in English; the shipped checklist's checks reach the school in
         Chinese (they become its hazards' descriptions and its notices)."""
         self.template.active = False  # the shipped checklist plans
-        plans = self.env["safety.inspection"].with_context({"lang": "en_US"})._cron_generate_plans(
+        plans = self.env(context={"lang": "en_US"})["safety.inspection"]._cron_generate_plans(
             today=date(2026, 6, 10)
         )
         lines = plans.filtered(lambda i: i.company_id == self.school_a).line_ids
@@ -144,7 +147,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         before = Mail.search([])
         # the letter reminder to a guardian
         template = self.env.ref("school_safety.mail_template_safety_letter_reminder")
-        template.with_context({"lang": "en_US"}).send_mail(self._letter(student=self.student_1).id)
+        template.with_env(self.env(context={"lang": "en_US"})).send_mail(self._letter(student=self.student_1).id)
         # the signing activities of the letters just issued
         notes = self.env["mail.activity"].search([("res_model", "=", "safety.letter")])
         self.assertTrue(notes)
@@ -153,7 +156,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         # overdue hazards: digests and activities, from the job in English
         hazard = self._hazard(**self._six_fixed(deadline=date(2026, 6, 1)))
         hazard.action_issue_notice()
-        self.env["safety.hazard"].with_context({"lang": "en_US"})._cron_check_overdue(today=date(2026, 6, 20))
+        self.env(context={"lang": "en_US"})["safety.hazard"]._cron_check_overdue(today=date(2026, 6, 20))
         overdue = self.env["mail.activity"].search([("res_model", "=", "safety.hazard"), ("res_id", "=", hazard.id)])
         self.assertEqual(len(overdue), 3)
         for activity in overdue:
@@ -173,7 +176,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         # tracks nothing of a record created in the same transaction)
         self.env.flush_all()
         self.env.cr.precommit.clear()
-        self.env["safety.patrol.round"].with_context({"lang": "en_US"})._cron_close_rounds()
+        self.env(context={"lang": "en_US"})["safety.patrol.round"]._cron_close_rounds()
         self.assertEqual(patrol.state, "missed")
         for activity in patrol.activity_ids:
             self.assertChinese(f"{activity.summary} {activity.note}", "the missed-round alert")
@@ -186,7 +189,7 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         # the acceptance notes of a rectification submitted by its owner
         rectified = self._hazard(**self._six_fixed())
         rectified.action_issue_notice()
-        owner = rectified.with_user(self.user_staff_a).with_context({"lang": "zh_CN"})
+        owner = rectified.with_env(self.env(user=self.user_staff_a, context={"lang": "zh_CN"}))
         owner.action_start_rectification()
         owner.write({"rectification_description": "已更换", "photo_after_ids": [Command.set(self._photo().ids)]})
         owner.action_submit()
@@ -198,3 +201,24 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         with self.assertRaises(Exception) as refused:
             owner.write({"rectification_description": "改一下"})
         self.assertChinese(str(refused.exception), "the refusal under acceptance")
+
+    def test_refusals_of_the_school_registration_in_the_users_language(self):
+        """A bureau manager registering a school with more than its profile, or with numbers the
+        database refuses, reads why in Chinese."""
+        Company = self.env["res.company"].with_user(self.user_manager).with_context(lang="zh_CN")
+        profile = {"name": "新学校", "parent_id": self.bureau.id, "safety_school_type": "primary"}
+        with self.assertRaises(AccessError) as refused:
+            Company.create([dict(profile, partner_id=self.env.ref("base.user_admin").partner_id.id)])
+        self.assertChinese(str(refused.exception), "the refusal of a field outside the profile")
+        # the database's rule, over RPC as the browser sends it
+        self.authenticate("t_manager", "t_manager")
+        with mute_logger("odoo.sql_db"):
+            response = self.url_open("/web/dataset/call_kw/res.company/create", data=json.dumps({
+                "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                    "model": "res.company", "method": "create", "args": [[dict(profile, safety_enrollment_day=-1)]],
+                    "kwargs": {"context": {"lang": "zh_CN"}},
+                },
+            }), headers={"Content-Type": "application/json"})
+        error = response.json()["error"]["data"]
+        self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
+        self.assertChinese(error["message"], "the refusal of a negative enrollment")

@@ -21,7 +21,6 @@ class HrEmployee(models.Model):
 
     safety_position = fields.Selection(
         SAFETY_POSITIONS,
-        string="Safety Position",
         index=True,
         tracking=True,
         help="Position in the school's safety organisation: it decides which "

@@ -10,5 +10,5 @@ class HrEmployeePublic(models.Model):
 
     _inherit = "hr.employee.public"
 
-    safety_position = fields.Selection(SAFETY_POSITIONS, string="Safety Position", readonly=True)
+    safety_position = fields.Selection(SAFETY_POSITIONS, readonly=True)
     safety_school_type = fields.Selection(related="company_id.safety_school_type")

@@ -53,7 +53,9 @@ class ResUsers(models.Model):
         pages and emails speak it)."""
         self.env["res.lang"]._activate_lang("zh_CN")
         self.browse(user_ids).write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
-        companies = self.env["res.company"].search(["|", ("safety_is_bureau", "=", True), ("safety_is_school", "=", True)])
+        companies = self.env["res.company"].search(
+            ["|", ("safety_is_bureau", "=", True), ("safety_is_school", "=", True)]
+        )
         partners = companies.partner_id
         partners |= self.env["hr.employee"].search([("company_id", "in", companies.ids)]).work_contact_id
         partners |= self.env["safety.student"].search([("company_id", "in", companies.ids)]).guardian_id

@@ -180,10 +180,10 @@ class SafetyDemoBuilder(models.AbstractModel):
         letters = Letter.search([("campaign_id", "=", campaign.id)])
         _logger.info(
             "Demo letters: %d generated, %d issued, %d signatures, %d signed, %d waiting (%d overdue)",
-            len(letters), len(letters.filtered(lambda l: l.state != "draft")), signatures,
-            len(letters.filtered(lambda l: l.state == "signed")),
-            len(letters.filtered(lambda l: l.state == "issued")),
-            len(letters.filtered(lambda l: l.progress == "overdue")),
+            len(letters), len(letters.filtered(lambda letter: letter.state != "draft")), signatures,
+            len(letters.filtered(lambda letter: letter.state == "signed")),
+            len(letters.filtered(lambda letter: letter.state == "issued")),
+            len(letters.filtered(lambda letter: letter.progress == "overdue")),
         )
 
     @api.model

@@ -202,7 +202,8 @@ class SafetyEvidenceMixin(models.AbstractModel):
             server = self._safety_server_only()
             context = self._safety_client_context(server)
             if context is not None:
-                self = self.with_context(context)  # noqa: PLW0642
+                # the client's context without what it must not set: replaced, not extended
+                self = self.with_context(context)  # noqa: PLW0642 pylint: disable=context-overridden
             given = {name for vals in vals_list for name, value in vals.items() if name in server}
             if given:
                 defaults = self.default_get(list(given))
@@ -236,7 +237,8 @@ class SafetyEvidenceMixin(models.AbstractModel):
             server = self._safety_server_only()
             context = self._safety_client_context(server)
             if context is not None:
-                self = self.with_context(context)  # noqa: PLW0642
+                # the client's context without what it must not set: replaced, not extended
+                self = self.with_context(context)  # noqa: PLW0642 pylint: disable=context-overridden
             wrong = self._safety_changed({
                 name: value for name, value in vals.items()
                 if name in server or name in self._safety_create_fields

@@ -38,10 +38,9 @@ class SafetyLetterTemplate(models.Model):
         help="Opening text naming the parties. Placeholders: {{bureau}}, {{school}}, {{year}}, "
         "{{party_a}}, {{party_b}}, {{student}}, {{class}}.",
     )
-    goals = fields.Html(string="Goals")
-    duties = fields.Html(string="Duties")
+    goals = fields.Html()
+    duties = fields.Html()
     accountability = fields.Html(
-        string="Accountability",
         help="Annual assessment, accountability for failure, warning talks and the one-vote veto.",
     )
     letter_count = fields.Integer(compute="_compute_letter_count", string="Letters")
@@ -95,7 +94,7 @@ class SafetyLetterTemplate(models.Model):
         )
         # the version number and its link are the step's to set
         new = self.sudo().copy({"version": last.version + 1, "previous_id": self.id, "name": self.name})
-        super(SafetyLetterTemplate, self).write({"active": False})
+        self.write({"active": False})
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -120,5 +119,5 @@ class SafetyLetterTemplate(models.Model):
     @api.model
     def _safety_fill(self, html, values):
         for key in PLACEHOLDERS:
-            html = html.replace("{{%s}}" % key, str(escape(values.get(key) or "")))
+            html = html.replace(f"{{{{{key}}}}}", str(escape(values.get(key) or "")))
         return html

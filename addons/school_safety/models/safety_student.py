@@ -18,7 +18,6 @@ class SafetyStudent(models.Model):
     class_name = fields.Char(string="Class", required=True)
     class_teacher_id = fields.Many2one(
         "hr.employee",
-        string="Class Teacher",
         required=True,
         index=True,
         check_company=True,
@@ -26,7 +25,6 @@ class SafetyStudent(models.Model):
     )
     guardian_id = fields.Many2one(
         "res.partner",
-        string="Guardian",
         required=True,
         index=True,
         help="Parent or guardian who signs the school-family safety letter; "
@@ -34,9 +32,9 @@ class SafetyStudent(models.Model):
     )
     # the guardian's contact, kept by the school: staff who may write the student write these
     # three fields of it (and only these), even without the right to edit contacts in general
-    guardian_name = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian", string="Guardian Name")
-    guardian_phone = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian", string="Guardian Phone")
-    guardian_email = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian", string="Guardian Email")
+    guardian_name = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian")
+    guardian_phone = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian")
+    guardian_email = fields.Char(compute="_compute_guardian", inverse="_inverse_guardian")
 
     @api.depends("guardian_id.name", "guardian_id.phone", "guardian_id.email")
     def _compute_guardian(self):
@@ -103,7 +101,7 @@ class SafetyStudent(models.Model):
                 }
                 for vals in new_guardians
             ])
-            for vals, partner in zip(new_guardians, partners):
+            for vals, partner in zip(new_guardians, partners, strict=True):
                 vals["guardian_id"] = partner.id
         students = super().create(vals_list)
         students._safety_claim_guardians()
@@ -115,13 +113,15 @@ class SafetyStudent(models.Model):
         its bureau) reads the guardian's name, phone and email. A contact of a user account is
         left as it is (Odoo shows users' contacts to every user); a contact of another school
         is refused: the other school keeps its own."""
+        # the contacts of companies (schools, bureaus) among the guardians, looked up at once
+        company_partners = self.env["res.company"].sudo().search(
+            [("partner_id", "in", self.guardian_id.ids)]
+        ).partner_id
         for student in self:
             guardian = student.guardian_id.sudo()
             if guardian.user_ids or guardian.company_id == student.company_id:
                 continue
-            if guardian.company_id or guardian.is_company or self.env["res.company"].sudo().search_count(
-                [("partner_id", "=", guardian.id)], limit=1
-            ):
+            if guardian.company_id or guardian.is_company or guardian in company_partners:
                 raise ValidationError(
                     self.env._(
                         "The guardian contact %(guardian)s belongs to another school: register the "

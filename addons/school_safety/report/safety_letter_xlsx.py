@@ -20,7 +20,9 @@ class SafetyLetterStatusXlsx(models.AbstractModel):
         states = [key for key, _label in PROGRESS]
         for campaign in campaigns:
             sheet = workbook.add_worksheet(f"{campaign.year} {campaign.id}")
-            header = [_("School"), _("Level")] + [progress_labels[s] for s in states] + [_("Total")]
+            header = [
+                self.env._("School"), self.env._("Level"), *(progress_labels[s] for s in states), self.env._("Total"),
+            ]
             for col, title in enumerate(header):
                 sheet.write(0, col, title, bold)
             sheet.set_column(0, 0, 30)

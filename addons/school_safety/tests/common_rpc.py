@@ -52,9 +52,10 @@ class RpcCase(HttpCase):
         self.assertEqual(response.status_code, 200, response.text[:500])
         return response.json()
 
-    def assertRefused(self, login, model, method, args=(), kwargs=None, context=HOSTILE_CONTEXT):
-        """The call is answered with an error (access, user, validation), not a result."""
-        body = self.call_kw(login, model, method, args, kwargs, context)
+    def assertRefused(self, login, model, method, args=(), kwargs=None, context=None):
+        """The call is answered with an error (access, user, validation), not a result; by
+        default the call carries the hostile context."""
+        body = self.call_kw(login, model, method, args, kwargs, HOSTILE_CONTEXT if context is None else context)
         self.assertIn(
             "error", body,
             f"{login} called {model}.{method}{tuple(args)!r} and it went through: {body.get('result')!r}",

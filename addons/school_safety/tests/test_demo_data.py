@@ -86,7 +86,7 @@ class TestDemoLetters(TransactionCase):
         self.assertEqual(self.campaign.year, self.today.year)
         self.assertEqual(self.campaign.school_done_count, 4)
         self.assertEqual(len(self.letters), self.campaign.letter_count)
-        self.assertFalse(self.letters.filtered(lambda l: l.state == "draft"), "every letter is issued")
+        self.assertFalse(self.letters.filtered(lambda record: record.state == "draft"), "every letter is issued")
         issued = {}
         for letter in self.letters:
             issued.setdefault(letter.company_id, set()).add(letter.issue_date.date())
@@ -102,8 +102,8 @@ class TestDemoLetters(TransactionCase):
         self.assertGreaterEqual(self.today - day[junior], timedelta(days=39))
 
     def test_most_signed_at_their_time_and_sealed(self):
-        signed = self.letters.filtered(lambda l: l.state == "signed")
-        waiting = self.letters.filtered(lambda l: l.state == "issued")
+        signed = self.letters.filtered(lambda letter: letter.state == "signed")
+        waiting = self.letters.filtered(lambda letter: letter.state == "issued")
         self.assertEqual(len(waiting), 4)
         self.assertEqual(len(signed), len(self.letters) - 4)
         for letter in signed:
@@ -116,7 +116,7 @@ class TestDemoLetters(TransactionCase):
         self.assertGreater(len(days), 10)
         self.assertLess(max(days), self.today)
         # a login signs in the backend, a guardian on the page of the link (with their address)
-        principal_letter = signed.filtered(lambda l: l.party_b_employee_id.user_id == self._user("principal"))
+        principal_letter = signed.filtered(lambda letter: letter.party_b_employee_id.user_id == self._user("principal"))
         self.assertEqual(principal_letter.party_b_signed_by, self._user("principal").name)
         self.assertFalse(principal_letter.party_b_signed_ip)
         guardian_letter = signed.filtered("student_id")[:1]
@@ -124,7 +124,7 @@ class TestDemoLetters(TransactionCase):
         self.assertTrue(guardian_letter.party_b_signed_ip)
 
     def test_one_guardian_overdue_after_a_reminder(self):
-        overdue = self.letters.filtered(lambda l: l.progress == "overdue")
+        overdue = self.letters.filtered(lambda letter: letter.progress == "overdue")
         self.assertEqual(len(overdue), 1)
         self.assertEqual(overdue.level, "class_teacher_guardian")
         self.assertEqual(overdue.student_id, self.env.ref("school_safety.student_junior_2_3_demo"))
@@ -140,7 +140,7 @@ class TestDemoLetters(TransactionCase):
         self.assertLess(overdue.reminder_date.date(), overdue.deadline)
         self.assertTrue(overdue.escalation_date)
         # the others waiting are still in time
-        for letter in self.letters.filtered(lambda l: l.state == "issued") - overdue:
+        for letter in self.letters.filtered(lambda record: record.state == "issued") - overdue:
             self.assertEqual(letter.progress, "pending", letter.name)
             self.assertGreaterEqual(letter.deadline, self.today)
 
@@ -163,8 +163,9 @@ class TestDemoLetters(TransactionCase):
             user = self._user(login)
             letters = Letter.with_user(user).search([("campaign_id", "=", self.campaign.id)])
             self.assertEqual(letters.company_id, self._school(school), login)
-            self.assertEqual(letters, self.letters.filtered(lambda l, s=school: l.company_id == self._school(s)))
-            self.assertTrue(letters.filtered(lambda l: l.state == "issued"), login)
+            expected = self.letters.filtered(lambda letter, s=school: letter.company_id == self._school(s))
+            self.assertEqual(letters, expected)
+            self.assertTrue(letters.filtered(lambda letter: letter.state == "issued"), login)
             activities = self.env["mail.activity"].search([
                 ("user_id", "=", user.id), ("activity_type_id", "=", escalation.id),
                 ("res_model", "=", "safety.letter"),

@@ -147,7 +147,9 @@ class TestLetterSigning(SafetyLetterCase):
         # the teacher signs their own letter: an activity on it, the day it is issued
         self.assertEqual(self.letter_teacher.activity_ids.user_id, self.user_staff_a)
         # the guardian with an email has their link by email
-        mails = self.env["mail.mail"].search([("model", "=", "safety.letter"), ("res_id", "=", self.letter_guardian.id)])
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "safety.letter"), ("res_id", "=", self.letter_guardian.id)]
+        )
         self.assertEqual(len(mails), 1)
         self.assertIn(f"access_token={self.letter_guardian.sudo().access_token}", mails.body_html)
         # the class teacher hands the link to the guardian without email, and signs as party A
@@ -169,7 +171,9 @@ class TestLetterSigning(SafetyLetterCase):
             self.env["safety.letter.campaign"]._cron_remind()
         self.assertTrue(letter.reminder_date)
         self.assertEqual(letter.activity_ids.user_id, self.user_staff_a)
-        mails = self.env["mail.mail"].search([("model", "=", "safety.letter"), ("res_id", "=", self.letter_guardian.id)])
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "safety.letter"), ("res_id", "=", self.letter_guardian.id)]
+        )
         self.assertEqual(len(mails), 2, "the link at issue, the reminder after three days")
         self.assertIn("access_token=", mails[0].body_html)
         with freeze_time(fields.Datetime.to_datetime(deadline) + timedelta(days=11)):
@@ -201,7 +205,6 @@ class TestLetterSecurity(SafetyLetterCase):
             student=self.student_2
         )
         self.assertEqual(self._visible(), expected.with_env(self.env))
-        from odoo.exceptions import AccessError
 
         with self.assertRaises(AccessError):
             self._letter(self.employee_guard_a).with_env(self.env).read(["content"])
@@ -214,10 +217,9 @@ class TestLetterSecurity(SafetyLetterCase):
 
     @users("t_principal_a")
     def test_principal_sees_school(self):
-        expected = self.all_letters.filtered(lambda l: l.company_id == self.school_a)
+        expected = self.all_letters.filtered(lambda letter: letter.company_id == self.school_a)
         self.assertEqual(self._visible(), expected.with_env(self.env))
         self.assertEqual(len(expected), 8)
-        from odoo.exceptions import AccessError
 
         with self.assertRaises(AccessError):
             self.env["safety.letter.campaign"].create({"name": "x", "bureau_id": self.bureau.id})
@@ -229,14 +231,16 @@ class TestLetterSecurity(SafetyLetterCase):
     @users("t_principal_b")
     def test_principal_b_never_sees_school_a(self):
         self.assertEqual(
-            self._visible(), self.all_letters.filtered(lambda l: l.company_id == self.school_b).with_env(self.env)
+            self._visible(),
+            self.all_letters.filtered(lambda letter: letter.company_id == self.school_b).with_env(self.env),
         )
         self.assertFalse(self.env["safety.student"].search([]))
 
     @users("t_officer_a")
     def test_officer_sees_school(self):
         self.assertEqual(
-            self._visible(), self.all_letters.filtered(lambda l: l.company_id == self.school_a).with_env(self.env)
+            self._visible(),
+            self.all_letters.filtered(lambda letter: letter.company_id == self.school_a).with_env(self.env),
         )
 
     @users("t_manager", "t_inspector")
@@ -245,7 +249,6 @@ class TestLetterSecurity(SafetyLetterCase):
 
     @users("t_finance")
     def test_finance_sees_nothing(self):
-        from odoo.exceptions import AccessError
 
         with self.assertRaises(AccessError):
             self._visible()
