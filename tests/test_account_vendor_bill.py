@@ -49,7 +49,9 @@ def bill(company, lines):
         return env["account.move"].with_company(company).create({
             "move_type": "in_invoice", "partner_id": vendor.id, "invoice_date": today,
             "invoice_line_ids": [
-                Command.create({"name": name, "quantity": 1, "price_unit": price, "analytic_distribution": distribution})
+                Command.create({
+                    "name": name, "quantity": 1, "price_unit": price, "analytic_distribution": distribution,
+                })
                 for name, price, distribution in lines
             ],
         })

@@ -21,7 +21,8 @@ class SafetyInvestmentExecution(models.Model):
     @api.model
     def _safety_execution_parts(self):
         return super()._safety_execution_parts() + [SQL(
-            """SELECT h.id * %(parts)s + 4, h.company_id, EXTRACT(YEAR FROM COALESCE(h.notice_date, h.found_date))::integer,
+            """SELECT h.id * %(parts)s + 4, h.company_id,
+                      EXTRACT(YEAR FROM COALESCE(h.notice_date, h.found_date))::integer,
                       date_trunc('month', COALESCE(h.notice_date, h.found_date))::date, h.safety_investment_account_id,
                       h.safety_fund_id, 'commitment', 0, 0, h.funding_estimated,
                       CASE WHEN h.safety_fund_id IS NULL THEN 0 ELSE h.funding_estimated END, 0, 0

@@ -37,7 +37,7 @@ class TestHazardInvestment(SafetyInspectionCase, SafetyInvestmentCase):
 
     def _line(self, category):
         self.env.invalidate_all()  # the figures are read from the execution each time
-        return self.budget_a.line_ids.filtered(lambda l: l.category_id == self.cat[category])
+        return self.budget_a.line_ids.filtered(lambda row: row.category_id == self.cat[category])
 
     def test_closed_rectification_posts_its_cost(self):
         hazard = self._hazard()

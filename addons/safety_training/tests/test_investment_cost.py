@@ -20,7 +20,7 @@ class TestDrillAndTrainingCosts(SafetyTrainingCase, SafetyInvestmentCase):
     def _training_line(self):
         self.env.invalidate_all()  # the figures are read from the execution each time
         budget = self.env["safety.budget"].search([("company_id", "=", self.school_b.id), ("year", "=", self.year)])
-        return budget.line_ids.filtered(lambda l: l.category_id == self.cat["training"])
+        return budget.line_ids.filtered(lambda row: row.category_id == self.cat["training"])
 
     def test_drill_done_posts_its_cost(self):
         day = date(self.year, 1, 15)
@@ -40,10 +40,8 @@ class TestDrillAndTrainingCosts(SafetyTrainingCase, SafetyInvestmentCase):
             line.with_user(self.user_finance).write({"amount": -1})
 
     def test_training_done_posts_its_cost(self):
-        training = self.env["safety.training"].create({
-            "company_id": self.school_b.id, "name": "Fire brigade visit", "date": date(self.year, 2, 3),
-            "attendee_ids": [(6, 0, self.employee_principal_b.ids)], "safety_cost": 800,
-        })
+        training = self._training(self.school_b, name="Fire brigade visit", date=date(self.year, 2, 3),
+                                  safety_cost=800)
         training.with_user(self.user_principal_b).action_done()
         line = training.sudo().safety_analytic_line_ids
         self.assertEqual((line.amount, line.date), (-800, date(self.year, 2, 3)))
@@ -55,16 +53,12 @@ class TestDrillAndTrainingCosts(SafetyTrainingCase, SafetyInvestmentCase):
         with self.assertRefused(ValidationError, "cannot be negative"):
             self._drill(self.school_b, safety_cost=-5)
         with self.assertRefused(ValidationError, "cannot be negative"):
-            self.env["safety.training"].create({"company_id": self.school_b.id, "name": "T", "safety_cost": -1})
+            self._training(self.school_b, safety_cost=-1)
 
     def test_fund_paying_a_training(self):
         """A fund pays a training only if it permits "training and drills" and the school has an
         allocation of it."""
-        training = self.env["safety.training"].create({
-            "company_id": self.school_a.id, "name": "Guards' course", "attendee_ids": [
-                (6, 0, self.employee_guard_a.ids)
-            ], "safety_cost": 500,
-        })
+        training = self._training(self.school_a, self.employee_guard_a, name="Guards' course", safety_cost=500)
         with self.assertRefused(ValidationError, "may not pay for"):
             training.with_user(self.user_officer_a).write({"safety_fund_id": self.fund.id})
         self.assertFalse(training.safety_fund_id)

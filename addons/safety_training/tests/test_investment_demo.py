@@ -45,7 +45,7 @@ class TestInvestmentDemo(TransactionCase):
         self.assertGreater(used, 0.9)
         self.assertTrue(all((b.actual + b.committed) / b.amount_total < 0.8 for b in others))
         technical = primary.line_ids.filtered(
-            lambda l: l.category_id == self.env.ref("school_safety.safety_investment_category_technical")
+            lambda row: row.category_id == self.env.ref("school_safety.safety_investment_category_technical")
         )
         self.assertLess(technical.remaining, 0)
         # the cameras' estimate exceeded what remained: their approver, the principal, was told

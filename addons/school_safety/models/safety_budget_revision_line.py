@@ -69,7 +69,8 @@ class SafetyBudgetRevisionLine(models.Model):
                     self.env._("%(account)s is not a category of safety investment.",
                                account=line.category_id.display_name)
                 )
-            if len(line.revision_id.line_ids.filtered(lambda other: other.category_id == line.category_id)) > 1:
+            same = line.revision_id.line_ids.filtered(lambda other, line=line: other.category_id == line.category_id)
+            if len(same) > 1:
                 raise ValidationError(self._safety_duplicate_message((line.revision_id.id, line.category_id.id)))
 
     def _safety_duplicate_message(self, values):

@@ -59,7 +59,7 @@ class SafetyFundAllocation(models.Model):
                         fund=fund.name, bureau=fund.company_id.name, school=school.name,
                     )
                 )
-            if len(fund.allocation_ids.filtered(lambda other: other.company_id == school)) > 1:
+            if len(fund.allocation_ids.filtered(lambda other, school=school: other.company_id == school)) > 1:
                 raise ValidationError(self._safety_duplicate_message((fund.id, school.id)))
             if allocation.amount < 0:
                 raise ValidationError(

@@ -87,7 +87,7 @@ class TestBudgetApproval(SafetyInvestmentCase):
 
     def test_approved_budget_changes_only_through_a_revision(self):
         self._approve(self.budget_a)
-        line = self.budget_a.line_ids.filtered(lambda l: l.category_id == self.cat["technical"])
+        line = self.budget_a.line_ids.filtered(lambda row: row.category_id == self.cat["technical"])
         with self.assertRaises(UserError):
             self.budget_a.sudo().write({"note": "changed by the superuser"})
         for user in (self.user_finance, self.user_manager):
@@ -119,7 +119,7 @@ class TestBudgetApproval(SafetyInvestmentCase):
         # no reason, no submission
         with self.assertRaises(UserError):
             revision.action_submit()
-        technical = revision.line_ids.filtered(lambda l: l.category_id == self.cat["technical"])
+        technical = revision.line_ids.filtered(lambda row: row.category_id == self.cat["technical"])
         revision.write({
             "reason": "Cameras of the east wall broken",
             "line_ids": [
@@ -136,7 +136,8 @@ class TestBudgetApproval(SafetyInvestmentCase):
         with self.assertRaises(UserError):
             technical.with_user(self.user_finance).amount_after = 1
         revision.validate_tier()
-        self.assertEqual(self.budget_a.line_ids.filtered(lambda l: l.category_id == self.cat["technical"]).amount, 20000)
+        technical_line = self.budget_a.line_ids.filtered(lambda row: row.category_id == self.cat["technical"])
+        self.assertEqual(technical_line.amount, 20000)
         revision.with_user(self.user_manager).validate_tier()
         self.assertEqual(revision.state, "approved")
         self.assertTrue(revision.applied_date)
@@ -167,14 +168,15 @@ class TestBudgetApproval(SafetyInvestmentCase):
             self.budget_a.with_user(self.user_finance).action_revise()["res_id"]
         ).with_user(self.user_finance)
         revision.write({"reason": "More guards", "line_ids": [
-            Command.update(revision.line_ids.filtered(lambda l: l.category_id == self.cat["guards"]).id,
+            Command.update(revision.line_ids.filtered(lambda row: row.category_id == self.cat["guards"]).id,
                            {"amount_after": 150000}),
         ]})
         revision.action_submit()
         revision.validate_tier()
         revision.with_user(self.user_manager).reject_tier()
         self.assertEqual(revision.state, "rejected")
-        self.assertEqual(self.budget_a.line_ids.filtered(lambda l: l.category_id == self.cat["guards"]).amount, 100000)
+        guards_line = self.budget_a.line_ids.filtered(lambda row: row.category_id == self.cat["guards"])
+        self.assertEqual(guards_line.amount, 100000)
         # a new revision may follow
         self.assertTrue(self.budget_a.with_user(self.user_finance).action_revise()["res_id"] != revision.id)
 

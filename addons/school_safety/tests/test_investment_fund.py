@@ -77,7 +77,7 @@ class TestSpecialFunds(SafetyInvestmentCase):
         self._spend(self.school_a, "technical", 3000, fund=self.fund)
         self._spend(self.school_a, "technical", 2000)
         self._spend(self.school_a, "guards", 8000)
-        line = self.budget_a.line_ids.filtered(lambda l: l.category_id == self.cat["technical"])
+        line = self.budget_a.line_ids.filtered(lambda row: row.category_id == self.cat["technical"])
         self.assertEqual((line.actual, line.actual_fund, line.remaining), (5000, 3000, 15000))
         self.assertEqual((self.budget_a.actual, self.budget_a.actual_fund, self.budget_a.actual_own),
                          (13000, 3000, 10000))

@@ -25,7 +25,8 @@ class TestInvestmentTrust(RpcCase, SafetyInvestmentCase):
 
     def _line_vals(self, school, category, fund=None, **vals):
         values = {
-            "name": "attack", "company_id": school.id, "amount": -100, "date": fields.Date.to_string(fields.Date.today()),
+            "name": "attack", "company_id": school.id, "amount": -100,
+            "date": fields.Date.to_string(fields.Date.today()),
             self.category_column: self.cat[category].id,
         }
         if fund:
