@@ -16,7 +16,10 @@ import tempfile
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SETTINGS = "SELECT current_setting('fsync') || ' ' || current_setting('synchronous_commit') || ' ' || current_setting('full_page_writes') || ' ' || pg_postmaster_start_time()"
+SETTINGS = (
+    "SELECT current_setting('fsync') || ' ' || current_setting('synchronous_commit') || ' ' "
+    "|| current_setting('full_page_writes') || ' ' || pg_postmaster_start_time()"
+)
 
 
 def _free_port():
