@@ -14,4 +14,3 @@ from . import hr_employee_base
 from . import safety_demo_builder
 from . import safety_drill_cost
 from . import safety_training_cost
-from . import safety_demo_builder_cost

@@ -164,9 +164,7 @@ class ResCompany(models.Model):
     safety_budget_actual_fund = fields.Monetary(
         string="Safety Spent from Special Funds", compute="_compute_safety_budget", groups=INVESTMENT_GROUPS
     )
-    safety_budget_remaining = fields.Monetary(
-        string="Safety Budget Remaining", compute="_compute_safety_budget", groups=INVESTMENT_GROUPS
-    )
+    safety_budget_remaining = fields.Monetary(compute="_compute_safety_budget", groups=INVESTMENT_GROUPS)
     safety_budget_rate = fields.Float(
         string="Safety Budget Execution (%)", compute="_compute_safety_budget", groups=INVESTMENT_GROUPS
     )

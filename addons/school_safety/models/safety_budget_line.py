@@ -23,7 +23,7 @@ class SafetyBudgetLine(models.Model):
     state = fields.Selection(related="budget_id.state")
     currency_id = fields.Many2one(related="budget_id.currency_id")
     category_id = fields.Many2one(
-        "account.analytic.account", string="Category", required=True, ondelete="restrict", check_company=True,
+        "account.analytic.account", required=True, ondelete="restrict", check_company=True,
         domain=lambda self: self.env["account.analytic.plan"]._safety_category_domain(),
     )
     category_code = fields.Char(related="category_id.code", store=True, string="Code")

@@ -30,7 +30,7 @@ class SafetyBudgetRevision(models.Model):
     _safety_protect_reviews = True
     _safety_locked_server_fields = frozenset({"state", "submitted_date", "applied_date"})
 
-    budget_id = fields.Many2one("safety.budget", string="Budget", required=True, index=True, ondelete="restrict",
+    budget_id = fields.Many2one("safety.budget", required=True, index=True, ondelete="restrict",
                                 check_company=True)
     company_id = fields.Many2one(related="budget_id.company_id", store=True, index=True, precompute=True, default=None)
     year = fields.Integer(related="budget_id.year", store=True, aggregator=None)

@@ -16,13 +16,13 @@ class SafetyBudgetRevisionLine(models.Model):
     _safety_locked_server_fields = frozenset({"amount_before"})
 
     revision_id = fields.Many2one(
-        "safety.budget.revision", string="Revision", required=True, index=True, ondelete="cascade"
+        "safety.budget.revision", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="revision_id.company_id", store=True, index=True, precompute=True,
                                  default=None)
     currency_id = fields.Many2one(related="revision_id.currency_id")
     category_id = fields.Many2one(
-        "account.analytic.account", string="Category", required=True, ondelete="restrict", check_company=True,
+        "account.analytic.account", required=True, ondelete="restrict", check_company=True,
         domain=lambda self: self.env["account.analytic.plan"]._safety_category_domain(),
     )
     category_code = fields.Char(related="category_id.code", store=True, string="Code")

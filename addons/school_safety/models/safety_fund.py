@@ -49,12 +49,12 @@ class SafetyFund(models.Model):
         help="The only categories of safety investment this fund may pay for.",
     )
     analytic_account_id = fields.Many2one(
-        "account.analytic.account", string="Analytic Account", readonly=True, copy=False,
+        "account.analytic.account", readonly=True, copy=False,
         index="btree_not_null", ondelete="restrict",
     )
     allocation_ids = fields.One2many("safety.fund.allocation", "fund_id", string="Allocations")
     note = fields.Text()
-    allocated = fields.Monetary(compute="_compute_figures", string="Allocated")
+    allocated = fields.Monetary(compute="_compute_figures")
     unallocated = fields.Monetary(compute="_compute_figures", string="Not Allocated")
     committed = fields.Monetary(compute="_compute_figures")
     actual = fields.Monetary(compute="_compute_figures", string="Spent")

@@ -117,7 +117,7 @@ class SafetyInvestmentApproval(models.AbstractModel):
     def validate_tier(self):
         self.ensure_one()
         review = self._safety_review_to_decide()
-        super(SafetyInvestmentApproval, self.sudo())._validate_tier(review)
+        self.sudo()._validate_tier(review)
         self._safety_done_reviewing()
         self.invalidate_recordset(["validation_status"])
         if self.validation_status == "validated":
@@ -129,7 +129,7 @@ class SafetyInvestmentApproval(models.AbstractModel):
     def reject_tier(self):
         self.ensure_one()
         review = self._safety_review_to_decide()
-        super(SafetyInvestmentApproval, self.sudo())._rejected_tier(review)
+        self.sudo()._rejected_tier(review)
         self._safety_done_reviewing()
         # the reviews of this submission are kept, archived with their decision; a new
         # submission asks for new ones

@@ -49,11 +49,11 @@ class SafetyInvestmentExecution(models.Model):
     }
 
     company_id = fields.Many2one("res.company", string="School", readonly=True)
-    bureau_id = fields.Many2one("res.company", string="Bureau", readonly=True)
+    bureau_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     year = fields.Integer(readonly=True, aggregator=None)
     date = fields.Date(string="Month", readonly=True)
-    category_id = fields.Many2one("account.analytic.account", string="Category", readonly=True)
+    category_id = fields.Many2one("account.analytic.account", readonly=True)
     fund_id = fields.Many2one("safety.fund", string="Special Fund", readonly=True)
     source = fields.Selection(SOURCES, readonly=True)
     budget = fields.Monetary(readonly=True)
@@ -64,7 +64,7 @@ class SafetyInvestmentExecution(models.Model):
     actual_fund = fields.Monetary(string="Spent from Special Funds", readonly=True)
     actual_own = fields.Monetary(string="Spent from Own Money", readonly=True)
     remaining = fields.Monetary(readonly=True)
-    fund_remaining = fields.Monetary(string="Fund Remaining", readonly=True)
+    fund_remaining = fields.Monetary(readonly=True)
     execution_rate = fields.Float(string="Execution (%)", readonly=True, aggregator="avg")
     fund_execution_rate = fields.Float(string="Fund Execution (%)", readonly=True, aggregator="avg")
 

@@ -18,7 +18,6 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
     _description = "Safety Budget Execution (Excel)"
 
     def generate_xlsx_report(self, workbook, data, budgets):
-        _ = self.env._
         styles = {
             "head": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
             "text": workbook.add_format({"border": 1}),
@@ -55,11 +54,12 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
         sheet.write_number(row, col, rate, styles[percent])
 
     def _safety_execution_sheet(self, workbook, styles, schools, years):
-        _ = self.env._
-        sheet = workbook.add_worksheet(_("Execution"))
+        sheet = workbook.add_worksheet(self.env._("Execution"))
         months = [format_date(self.env, date(2000, month, 1), date_format="MMM") for month in MONTHS]
-        header = [_("School"), _("Year"), _("Category"), _("Budget"), _("Committed")] + months + [
-            _("Spent"), _("Spent from Special Funds"), _("Spent from Own Money"), _("Remaining"), _("Execution (%)"),
+        header = [
+            self.env._("School"), self.env._("Year"), self.env._("Category"), self.env._("Budget"),
+            self.env._("Committed"), *months, self.env._("Spent"), self.env._("Spent from Special Funds"),
+            self.env._("Spent from Own Money"), self.env._("Remaining"), self.env._("Execution (%)"),
         ]
         for col, title in enumerate(header):
             sheet.write(0, col, title, styles["head"])
@@ -102,7 +102,7 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
                 for month in MONTHS:
                     sub_months[month] += by_month.get(month, 0.0)
             self._safety_write_row(
-                sheet, styles, row, [school.name, str(year), _("Total")],
+                sheet, styles, row, [school.name, str(year), self.env._("Total")],
                 self._safety_numbers(subtotal, sub_months), self._safety_rate(subtotal), total=True,
             )
             row += 1
@@ -111,7 +111,7 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
             for month in MONTHS:
                 grand_months[month] += sub_months[month]
         self._safety_write_row(
-            sheet, styles, row, [_("All Schools"), ", ".join(map(str, years)), _("Total")],
+            sheet, styles, row, [self.env._("All Schools"), ", ".join(map(str, years)), self.env._("Total")],
             self._safety_numbers(grand, grand_months), self._safety_rate(grand), total=True,
         )
 
@@ -126,10 +126,12 @@ class SafetyInvestmentExecutionXlsx(models.AbstractModel):
         return figures[actual] / figures[base] if figures[base] else 0.0
 
     def _safety_fund_sheet(self, workbook, styles, schools, years):
-        _ = self.env._
-        sheet = workbook.add_worksheet(_("Special Funds"))
-        header = [_("Special Fund"), _("Source"), _("Year"), _("School"), _("Allocated"), _("Committed"),
-                  _("Spent"), _("Remaining"), _("Execution (%)")]
+        sheet = workbook.add_worksheet(self.env._("Special Funds"))
+        header = [
+            self.env._("Special Fund"), self.env._("Source"), self.env._("Year"), self.env._("School"),
+            self.env._("Allocated"), self.env._("Committed"), self.env._("Spent"), self.env._("Remaining"),
+            self.env._("Execution (%)"),
+        ]
         for col, title in enumerate(header):
             sheet.write(0, col, title, styles["head"])
         sheet.set_column(0, 0, 40)

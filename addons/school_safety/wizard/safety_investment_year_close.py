@@ -11,7 +11,7 @@ class SafetyInvestmentYearClose(models.TransientModel):
     _description = "Close a Year of Safety Investment"
 
     bureau_id = fields.Many2one(
-        "res.company", string="Bureau", required=True, domain="[('safety_is_bureau', '=', True)]",
+        "res.company", required=True, domain="[('safety_is_bureau', '=', True)]",
         default=lambda self: self.env.company.safety_bureau_id or self.env.company,
     )
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year - 1)
