@@ -287,12 +287,45 @@ class TestBudgetBadInput(SafetyInvestmentCase):
             ).action_close()
         self.assertFalse(self.bureau.safety_investment_closed_year)
 
+    @mute_logger("odoo.sql_db")
     def test_errors_in_chinese(self):
+        """Each bad input above is refused in the user's language: the refusal of the suite, in
+        Chinese, with the records it is about."""
         if "zh_CN" not in dict(self.env["res.lang"].get_installed()):
             self.skipTest("Chinese is not installed")
         self.env["ir.module.module"]._load_module_terms(["school_safety"], ["zh_CN"])
-        Budget = self.env["safety.budget"].with_user(self.user_finance).with_context(lang="zh_CN")
-        with self.assertRaises(ValidationError) as caught:
-            Budget.create({"company_id": self.school_a.id, "year": self.year})
-        self.assertNotIn("already has", str(caught.exception))
-        self.assertIn(self.school_a.name, str(caught.exception))
+        self._approve(self.budget_a)
+        self.env["safety.investment.year.close"].with_user(self.user_finance).create(
+            {"bureau_id": self.bureau.id, "year": self.year - 1}
+        ).action_close()
+        env = self.env(user=self.user_finance, context={"lang": "zh_CN"})
+        fund = self.fund.with_env(env)
+        attempts = {
+            "is closed for safety investment": (UserError, lambda: self._spend(
+                self.school_a, "other", 10, day=date(self.year - 1, 6, 1), env=env)),
+            "already has a safety budget": (ValidationError, lambda: env["safety.budget"].create(
+                {"company_id": self.school_a.id, "year": self.year})),
+            "cannot be negative": (ValidationError, lambda: fund.write({"amount": -10})),
+            "cannot exceed it": (ValidationError, lambda: fund.write(
+                {"allocation_ids": [Command.create({"company_id": self.school_b.id, "amount": 40001})]})),
+            "may not pay for": (ValidationError, lambda: self._spend(
+                self.school_a, "guards", 10, fund=self.fund, env=env)),
+            "changes only through a revision": (UserError, lambda: self.budget_a.with_env(env).line_ids[0].write(
+                {"amount": 1})),
+            "allocated to that bureau's schools only": (ValidationError, lambda: fund.write(
+                {"allocation_ids": [Command.create({"company_id": self.school_c.id, "amount": 10})]})),
+            "has no allocation of": (ValidationError, lambda: self._spend(
+                self.school_a, "technical", 10, fund=self.fund_2, env=env)),
+        }
+        messages = {}
+        for english, (exception, attempt) in attempts.items():
+            with self.subTest(refusal=english), self.assertRaises(exception) as caught:
+                attempt()
+            messages[english] = message = str(caught.exception)
+            self.assertNotIn(english, message)
+            self.assertRegex(message, r"[\u4e00-\u9fff]", message)
+        self.assertIn(self.school_a.name, messages["already has a safety budget"])
+        self.assertIn(self.fund.name, messages["may not pay for"])
+        # nothing changed
+        self.assertEqual((self.fund.amount, len(self.fund.allocation_ids)), (100000, 1))
+        self.assertEqual(self.budget_a.amount_total, 135000)

@@ -135,3 +135,113 @@ class TestInvestmentTrust(RpcCase, SafetyInvestmentCase):
         self.assertRefused("t_officer_a", "account.analytic.line", "write", [line.ids, {"amount": -1}])
         self.assertUnchanged(line, snapshot)
         self.assertAllowed("t_accountant_a", "account.analytic.line", "write", [line.ids, {"amount": -150}])
+
+    def test_revisions_cannot_be_forged(self):
+        """A revision changes the approved budget only once finance then the manager approved
+        it, whoever calls what with which context."""
+        budget = self.approved
+        guards = budget.line_ids.filtered(lambda row: row.category_id == self.cat["guards"])
+        budget_snapshot = budget.sudo().read(BUDGET_FIELDS)
+        lines_snapshot = budget.line_ids.sudo().read(LINE_FIELDS)
+        # finance prepares it (the bureau manager holds finance's rights too), nobody else
+        for login in ("t_principal_b", "t_finance_2", "t_officer_a", "t_inspector"):
+            self.assertRefused(login, "safety.budget", "action_revise", [budget.ids])
+        action = self.assertAllowed("t_finance", "safety.budget", "action_revise", [budget.ids])
+        revision = self.env["safety.budget.revision"].browse(action["res_id"])
+        change = revision.line_ids.filtered(lambda row: row.category_id == self.cat["guards"])
+        self.assertEqual((change.amount_before, change.amount_after), (5000, 5000))
+        # only finance prepares it, and never its server fields
+        self.assertRefused("t_principal_b", "safety.budget.revision", "write", [revision.ids, {"reason": "x"}])
+        self.assertRefused("t_finance_2", "safety.budget.revision", "write", [revision.ids, {"reason": "x"}])
+        for values in ({"state": "approved"}, {"applied_date": "2020-01-01 00:00:00"},
+                       {"budget_id": self.budget_a.id}):
+            self.assertRefused("t_finance", "safety.budget.revision", "write", [revision.ids, values])
+        self.assertRefused("t_finance", "safety.budget.revision.line", "write", [change.ids, {"amount_before": 1}])
+        self.assertRefused("t_finance", "safety.budget.revision.line", "write", [change.ids, {"amount_after": -1}])
+        self.assertAllowed("t_finance", "safety.budget.revision", "write", [revision.ids, {
+            "reason": "Two more guards at the gate",
+            "line_ids": [Command.update(change.id, {"amount_after": 8000})],
+        }])
+        self.assertRefused("t_principal_b", "safety.budget.revision", "action_submit", [revision.ids])
+        self.assertAllowed("t_finance", "safety.budget.revision", "action_submit", [revision.ids])
+        self.assertEqual(revision.state, "submitted")
+        revision_snapshot = revision.sudo().read(["state", "reason", "applied_date"])
+        self.assertRefused("t_finance", "safety.budget.revision.line", "write", [change.ids, {"amount_after": 9000}])
+        self.assertRefused("t_finance", "safety.budget.revision", "unlink", [revision.ids])
+        for login in ("t_finance", "t_manager"):
+            self.assertRefused(login, "safety.budget.revision", "_safety_approve", [revision.ids])
+            self.assertRefused(login, "safety.budget.revision", "_validate_tier", [revision.ids])
+            self.assertRefused(login, "safety.budget.revision", "write", [revision.ids, {"state": "approved"}])
+            self.assertRefused(login, "tier.review", "write", [revision.sudo().review_ids.ids, {"status": "approved"}])
+        # only the bureau's finance then its manager decide
+        for login in ("t_principal_b", "t_finance_2", "t_inspector"):
+            self.assertRefused(login, "safety.budget.revision", "validate_tier", [revision.ids])
+            self.assertRefused(login, "safety.budget.revision", "reject_tier", [revision.ids])
+        self.assertUnchanged(revision, revision_snapshot)
+        self.assertUnchanged(budget, budget_snapshot)
+        self.assertUnchanged(budget.line_ids, lines_snapshot)
+        self.assertAllowed("t_finance", "safety.budget.revision", "validate_tier", [revision.ids])
+        self.assertEqual(guards.amount, 5000, "applied only once fully approved")
+        # one person decides one tier: the manager's is not finance's
+        self.assertRefused("t_finance", "safety.budget.revision", "validate_tier", [revision.ids])
+        self.assertEqual(revision.state, "submitted")
+        self.assertAllowed("t_manager", "safety.budget.revision", "validate_tier", [revision.ids])
+        self.assertEqual((revision.state, guards.amount), ("approved", 8000))
+        # applied, it is the budget's history
+        self.assertRefused("t_finance", "safety.budget.revision.line", "write", [change.ids, {"amount_after": 1}])
+        self.assertRefused("t_manager", "safety.budget.revision", "unlink", [revision.ids])
+        self.assertEqual((change.amount_before, change.amount_after), (5000, 8000))
+
+    def test_each_role_reads_its_own_figures(self):
+        """Over RPC, with the companies the client claims: a school's people read their school's
+        execution (the officer nothing but it), another bureau's finance none of this bureau's,
+        staff nothing at all."""
+        self._spend(self.school_a, "technical", 700, fund=self.fund)
+        self._spend(self.school_b, "guards", 300)
+        claimed = dict(allowed_company_ids=[self.school_a.id, self.school_b.id, self.bureau.id, self.school_c.id])
+        measures = ["budget:sum", "actual:sum", "remaining:sum"]
+
+        # a user's claim beyond their companies is refused outright, or narrowed to them
+        for login, school in (("t_principal_a", self.school_a), ("t_officer_a", self.school_a),
+                              ("t_principal_b", self.school_b)):
+            body = self.call_kw(login, "safety.investment.execution", "read_group", [], {
+                "domain": [], "fields": measures, "groupby": ["company_id"], "lazy": False,
+            }, context=claimed)
+            if "error" not in body:
+                self.assertEqual({group["company_id"][0] for group in body["result"]}, {school.id}, login)
+            body = self.call_kw(login, "safety.investment.execution", "read_group", [], {
+                "domain": [], "fields": measures, "groupby": ["company_id"], "lazy": False,
+            })
+            self.assertEqual({group["company_id"][0] for group in body["result"]}, {school.id}, login)
+        groups = self.assertAllowed("t_finance", "safety.investment.execution", "read_group", [], {
+            "domain": [], "fields": measures, "groupby": ["company_id"], "lazy": False,
+        }, context=dict(allowed_company_ids=[self.bureau.id, self.school_a.id, self.school_b.id]))
+        self.assertEqual({group["company_id"][0] for group in groups}, {self.school_a.id, self.school_b.id})
+        self.assertFalse(self.assertAllowed("t_finance_2", "safety.investment.execution", "search_read", [], {
+            "domain": [("company_id", "in", [self.school_a.id, self.school_b.id])], "fields": ["actual"],
+        }))
+        for login in ("t_staff_a", "t_guard_a", "t_inspector"):
+            self.assertRefused(login, "safety.investment.execution", "read_group", [], {
+                "domain": [], "fields": measures, "groupby": ["company_id"],
+            })
+        # the budget itself: its school's principal reads it, the officer and another school do not
+        self.assertAllowed("t_principal_b", "safety.budget", "read", [self.approved.ids, ["amount_total"]])
+        for login in ("t_officer_a", "t_principal_a", "t_staff_a", "t_finance_2"):
+            self.assertRefused(login, "safety.budget", "read", [self.approved.ids, ["amount_total", "actual"]])
+            self.assertRefused(login, "safety.budget.line", "read", [self.approved.line_ids.ids, ["amount"]])
+        # nor through the school form's figures
+        for login in ("t_staff_a", "t_inspector"):
+            self.assertRefused(login, "res.company", "read", [self.school_a.ids, ["safety_budget_amount"]])
+
+    def test_excel_file_per_role(self):
+        """The Excel file of a budget is given to whoever reads the budget, never of another
+        school or bureau."""
+        url = f"/report/xlsx/school_safety.safety_investment_execution_xlsx/{self.approved.id}"
+        for login, allowed in (("t_finance", True), ("t_principal_b", True), ("t_manager", True),
+                               ("t_principal_a", False), ("t_officer_a", False), ("t_finance_2", False),
+                               ("t_staff_a", False)):
+            self.authenticate(login, login)
+            self._rpc_login = login
+            response = self.url_open(url)
+            is_file = response.status_code == 200 and response.content[:2] == b"PK"
+            self.assertEqual(is_file, allowed, f"{login}: {response.status_code} {response.content[:200]!r}")
