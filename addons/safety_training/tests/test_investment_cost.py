@@ -23,7 +23,7 @@ class TestDrillAndTrainingCosts(SafetyTrainingCase, SafetyInvestmentCase):
         return budget.line_ids.filtered(lambda row: row.category_id == self.cat["training"])
 
     def test_drill_done_posts_its_cost(self):
-        day = date(self.year, 1, 15)
+        day = date(self.year, 1, 1)  # held, whatever day of the year the tests run
         drill = self._drill(self.school_b, date_planned=day, date_actual=f"{day} 02:00:00")
         self.assertEqual(drill.safety_investment_account_id, self.cat["training"])
         drill.with_user(self.user_principal_b).write({"safety_cost": 1200})
@@ -40,15 +40,15 @@ class TestDrillAndTrainingCosts(SafetyTrainingCase, SafetyInvestmentCase):
             line.with_user(self.user_finance).write({"amount": -1})
 
     def test_training_done_posts_its_cost(self):
-        training = self._training(self.school_b, name="Fire brigade visit", date=date(self.year, 2, 3),
+        training = self._training(self.school_b, name="Fire brigade visit", date=date(self.year, 1, 1),
                                   safety_cost=800)
         training.with_user(self.user_principal_b).action_done()
         line = training.sudo().safety_analytic_line_ids
-        self.assertEqual((line.amount, line.date), (-800, date(self.year, 2, 3)))
+        self.assertEqual((line.amount, line.date), (-800, date(self.year, 1, 1)))
         self.assertEqual(self._training_line().actual, 800)
 
     def test_no_cost_no_line_and_no_negative_cost(self):
-        drill = self._done_drill(self.school_b, date(self.year, 3, 1))
+        drill = self._done_drill(self.school_b, date(self.year, 1, 1))
         self.assertFalse(drill.sudo().safety_analytic_line_ids)
         with self.assertRefused(ValidationError, "cannot be negative"):
             self._drill(self.school_b, safety_cost=-5)
