@@ -104,8 +104,10 @@ def build(env, year):
         repairs=ref("school_safety.safety_investment_category_repairs").id, funds=funds.ids, n_funds=FUNDS,
         count=HAZARDS,
     ))
+    # the schools too: created in this transaction, the planner would take the bureau for one
+    # school and loop over the whole execution once per school
     for table in ("account_analytic_line", "safety_hazard", "safety_budget", "safety_budget_line",
-                  "safety_fund_allocation"):
+                  "safety_fund_allocation", "safety_fund", "res_company"):
         cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
     env.invalidate_all()
     return bureau, schools, funds
