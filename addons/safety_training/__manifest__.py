@@ -23,6 +23,7 @@
         "views/safety_training_attendance_views.xml",
         "views/safety_training_certificate_views.xml",
         "views/safety_training_views.xml",
+        "views/safety_investment_cost_views.xml",
         "views/hr_employee_views.xml",
         "views/safety_drill_compliance_views.xml",
         "views/safety_training_compliance_views.xml",

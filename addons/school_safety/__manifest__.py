@@ -1,7 +1,7 @@
 {
     "name": "School Safety",
     "summary": "Schools as companies of an education bureau, safety roles, "
-    "responsibility letters and the ground the other safety addons build on",
+    "responsibility letters, safety investment, and the ground the other safety addons build on",
     "version": "18.0.1.2.0",
     "category": "Human Resources/School Safety",
     "website": "https://github.com/school-safety/school-safety",
@@ -9,10 +9,11 @@
     "license": "AGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["hr", "portal", "report_xlsx", "base_tier_validation"],
+    "depends": ["hr", "portal", "analytic", "report_xlsx", "base_tier_validation"],
     "external_dependencies": {"python": ["qrcode"]},
     "data": [
         "security/school_safety_security.xml",
+        "security/safety_investment_security.xml",
         "security/ir.model.access.csv",
         "views/school_safety_menus.xml",
         "views/res_company_views.xml",
@@ -27,10 +28,20 @@
         "report/safety_letter_reports.xml",
         "wizard/safety_letter_sign_wizard_views.xml",
         "wizard/safety_letter_guardian_links_views.xml",
+        "data/safety_investment_data.xml",
+        "views/safety_investment_execution_views.xml",
+        "views/safety_budget_views.xml",
+        "views/safety_fund_views.xml",
+        "views/account_analytic_line_views.xml",
+        "views/res_company_investment_views.xml",
+        "report/safety_investment_reports.xml",
+        "wizard/safety_investment_year_close_views.xml",
+        "views/safety_investment_menus.xml",
     ],
     "demo": [
         "demo/school_safety_demo.xml",
         "demo/safety_student_demo.xml",
+        "demo/safety_investment_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -14,3 +14,5 @@ from . import safety_patrol_round
 from . import safety_patrol_scan
 from . import res_users
 from . import safety_demo_builder
+from . import safety_hazard_cost
+from . import safety_investment_execution

@@ -12,3 +12,5 @@ from . import safety_training_compliance
 from . import mail_activity
 from . import hr_employee_base
 from . import safety_demo_builder
+from . import safety_drill_cost
+from . import safety_training_cost

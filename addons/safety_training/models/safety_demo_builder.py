@@ -71,6 +71,20 @@ SESSIONS = {
     "training_bureau_food_demo": (
         None, "food_safety", 200, "manager", "全区学校食堂从业人员食品安全培训", "区市场监督管理局", None, (), (), {}),
 }
+# What the term's drills and trainings cost, recorded by whoever prepares them (None: the
+# school's officer has no demo login) before they are done; done, they post it
+COSTS = {
+    "drill_primary_fire_demo": ("officer", 800),
+    "drill_primary_earthquake_demo": ("officer", 600),
+    "drill_junior_earthquake_demo": ("principal2", 1200),
+    "drill_junior_night_fire_demo": ("principal2", 900),
+    "drill_kindergarten_tabletop_demo": (None, 300),
+    "drill_senior_fire_demo": (None, 700),
+    "training_primary_fire_demo": ("officer", 1500),
+    "training_junior_evacuation_demo": ("principal2", 1000),
+    "training_kindergarten_intrusion_demo": (None, 800),
+    "training_senior_food_demo": (None, 900),
+}
 FIRST_AID_EXPECTED = ("primary_teacher_1", "primary_teacher_2", "primary_teacher_4", "primary_guard_1")
 # Health certificates of the canteen staff, from the health authority: (employee, issued days
 # ago, number). The kindergarten cook's expired two weeks ago; the senior school's expires soon.
@@ -158,7 +172,12 @@ class SafetyDemoBuilder(models.AbstractModel):
     def _safety_demo_training(self):
         """The term's drills and trainings completed by whoever records them (the year's
         training records: ``_safety_demo_training_records``); the problem the primary school's
-        fire drill found goes to the ledger and is rectified and closed."""
+        fire drill found goes to the ledger and is rectified and closed. Each drill's and
+        training's cost is recorded before it is done (done, it posts it)."""
+        for xmlid, (login, cost) in COSTS.items():
+            record = self.env.ref(f"safety_training.{xmlid}", raise_if_not_found=False)
+            if record and record.state != "done":
+                (self._safety_demo_step(record, login) if login else record).write({"safety_cost": cost})
         for xmlid, login in DRILLS_DONE:
             drill = self.env.ref(f"safety_training.{xmlid}")
             self._safety_demo_request()

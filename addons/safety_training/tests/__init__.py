@@ -16,3 +16,5 @@ from . import test_trust
 from . import test_chinese_everywhere
 from . import test_officer_records
 from . import test_record_shapes
+from . import test_investment_cost
+from . import test_investment_demo

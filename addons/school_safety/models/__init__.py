@@ -14,3 +14,17 @@ from . import safety_letter_campaign
 from . import safety_letter_campaign_line
 from . import safety_letter
 from . import safety_demo_builder
+from . import account_analytic_plan
+from . import account_analytic_account
+from . import account_analytic_line
+from . import tier_definition
+from . import safety_investment_approval
+from . import safety_investment_charge
+from . import safety_investment_execution
+from . import safety_fund
+from . import safety_fund_allocation
+from . import safety_budget
+from . import safety_budget_line
+from . import safety_budget_revision
+from . import safety_budget_revision_line
+from . import safety_demo_builder_investment

@@ -37,6 +37,9 @@ SCHOOL_CREATE_FIELDS = (SCHOOL_PROFILE_FIELDS - {"safety_principal_id", "safety_
 # ... which the school form sends empty as well: a new school has no people yet and is no bureau
 SCHOOL_CREATE_EMPTY_FIELDS = frozenset({"safety_principal_id", "safety_officer_id", "safety_is_bureau"})
 
+# who sees a school's safety budget and its execution on the school form
+INVESTMENT_GROUPS = "school_safety.group_bureau_finance,school_safety.group_school_safety_officer"
+
 SHORTFALL_OPERATORS = {
     "=": py_operator.eq,
     "!=": py_operator.ne,
@@ -139,6 +142,32 @@ class ResCompany(models.Model):
         compute="_compute_safety_guards_employed",
         search="_search_safety_guard_shortfall",
     )
+    # Safety investment (safety_budget.py): the last year the bureau closed, and the school's
+    # budget of the year at a glance, for those who see its execution
+    safety_investment_closed_year = fields.Integer(
+        string="Safety Investment Closed Up To", readonly=True,
+        help="Set on a bureau by its finance: safety budgets, funds and spending of this year and the "
+        "years before no longer change.",
+    )
+    safety_budget_id = fields.Many2one(
+        "safety.budget", string="Safety Budget of the Year", compute="_compute_safety_budget", groups=INVESTMENT_GROUPS
+    )
+    safety_budget_amount = fields.Monetary(
+        string="Safety Budget", compute="_compute_safety_budget", groups=INVESTMENT_GROUPS
+    )
+    safety_budget_committed = fields.Monetary(
+        string="Safety Committed", compute="_compute_safety_budget", groups=INVESTMENT_GROUPS
+    )
+    safety_budget_actual = fields.Monetary(
+        string="Safety Spent", compute="_compute_safety_budget", groups=INVESTMENT_GROUPS
+    )
+    safety_budget_actual_fund = fields.Monetary(
+        string="Safety Spent from Special Funds", compute="_compute_safety_budget", groups=INVESTMENT_GROUPS
+    )
+    safety_budget_remaining = fields.Monetary(compute="_compute_safety_budget", groups=INVESTMENT_GROUPS)
+    safety_budget_rate = fields.Float(
+        string="Safety Budget Execution (%)", compute="_compute_safety_budget", groups=INVESTMENT_GROUPS
+    )
 
     _sql_constraints = [
         (
@@ -166,6 +195,9 @@ class ResCompany(models.Model):
             "A company cannot be both a school and an education bureau.",
         ),
     ]
+
+    def _compute_safety_budget(self):
+        self.env["safety.budget"]._safety_school_glance(self)
 
     @api.depends("safety_school_type")
     def _compute_safety_is_school(self):

@@ -38,7 +38,9 @@ class TierReview(models.Model):
             return []
         parts = [[("model", "not in", list(protected))]]
         for name in protected:
-            parts.append([("model", "=", name), ("res_id", "in", self.env[name]._search([]))])
+            # a model the user may not read at all has no review they may read
+            if self.env[name].has_access("read"):
+                parts.append([("model", "=", name), ("res_id", "in", self.env[name]._search([]))])
         return expression.OR(parts)
 
     @api.model

@@ -9,3 +9,8 @@ from . import test_letter_signing
 from . import test_letter_portal
 from . import test_trust
 from . import test_letter_slips
+from . import test_investment_budget
+from . import test_investment_fund
+from . import test_investment_execution
+from . import test_investment_security
+from . import test_investment_trust
