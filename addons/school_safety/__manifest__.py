@@ -19,6 +19,8 @@
         "views/hr_employee_views.xml",
         "data/safety_letter_template_data.xml",
         "data/safety_letter_data.xml",
+        "data/ir_sequence_data.xml",
+        "data/safety_incident_data.xml",
         "views/safety_student_views.xml",
         "views/safety_letter_template_views.xml",
         "views/safety_letter_campaign_views.xml",
@@ -27,6 +29,7 @@
         "report/safety_letter_reports.xml",
         "wizard/safety_letter_sign_wizard_views.xml",
         "wizard/safety_letter_guardian_links_views.xml",
+        "views/safety_incident_views.xml",
     ],
     "demo": [
         "demo/school_safety_demo.xml",

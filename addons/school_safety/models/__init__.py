@@ -14,3 +14,4 @@ from . import safety_letter_campaign
 from . import safety_letter_campaign_line
 from . import safety_letter
 from . import safety_demo_builder
+from . import safety_incident

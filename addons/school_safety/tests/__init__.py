@@ -8,3 +8,4 @@ from . import test_letter_signing
 from . import test_letter_portal
 from . import test_trust
 from . import test_letter_slips
+from . import test_incident
