@@ -20,6 +20,8 @@
         "views/hr_employee_views.xml",
         "views/safety_drill_compliance_views.xml",
         "views/safety_drill_requirement_views.xml",
+        "views/safety_school_scorecard_views.xml",
+        "data/safety_scorecard_data.xml",
     ],
     "demo": [
         "demo/safety_training_demo.xml",

@@ -21,6 +21,7 @@
         "data/safety_letter_data.xml",
         "data/ir_sequence_data.xml",
         "data/safety_incident_data.xml",
+        "data/safety_scorecard_threshold_data.xml",
         "views/safety_student_views.xml",
         "views/safety_letter_template_views.xml",
         "views/safety_letter_campaign_views.xml",
@@ -30,6 +31,7 @@
         "wizard/safety_letter_sign_wizard_views.xml",
         "wizard/safety_letter_guardian_links_views.xml",
         "views/safety_incident_views.xml",
+        "views/safety_school_scorecard_views.xml",
     ],
     "demo": [
         "demo/school_safety_demo.xml",

@@ -6,3 +6,4 @@ from . import safety_drill_compliance
 from . import safety_training
 from . import hr_employee_base
 from . import safety_demo_builder
+from . import safety_school_scorecard

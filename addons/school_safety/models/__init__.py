@@ -15,3 +15,5 @@ from . import safety_letter_campaign_line
 from . import safety_letter
 from . import safety_demo_builder
 from . import safety_incident
+from . import safety_school_scorecard
+from . import safety_scorecard_threshold
