@@ -9,7 +9,7 @@
     "license": "AGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["hr", "portal", "report_xlsx", "base_tier_validation"],
+    "depends": ["hr", "portal", "report_xlsx", "base_tier_validation", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["qrcode"]},
     "data": [
         "security/school_safety_security.xml",
@@ -32,6 +32,7 @@
         "wizard/safety_letter_guardian_links_views.xml",
         "views/safety_incident_views.xml",
         "views/safety_school_scorecard_views.xml",
+        "data/safety_dashboard_data.xml",
     ],
     "demo": [
         "demo/school_safety_demo.xml",

@@ -10,3 +10,4 @@ from . import test_trust
 from . import test_letter_slips
 from . import test_incident
 from . import test_scorecard
+from . import test_dashboard
