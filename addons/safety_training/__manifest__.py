@@ -25,6 +25,7 @@
     ],
     "demo": [
         "demo/safety_training_demo.xml",
+        "demo/safety_monthly_report_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

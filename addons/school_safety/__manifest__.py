@@ -2,7 +2,7 @@
     "name": "School Safety",
     "summary": "Schools as companies of an education bureau, safety roles, "
     "responsibility letters and the ground the other safety addons build on",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Human Resources/School Safety",
     "website": "https://github.com/school-safety/school-safety",
     "author": "School Safety contributors",
@@ -21,6 +21,7 @@
         "data/safety_letter_data.xml",
         "data/ir_sequence_data.xml",
         "data/safety_incident_data.xml",
+        "data/safety_monthly_report_data.xml",
         "data/safety_scorecard_threshold_data.xml",
         "views/safety_student_views.xml",
         "views/safety_letter_template_views.xml",
@@ -32,11 +33,14 @@
         "wizard/safety_letter_guardian_links_views.xml",
         "views/safety_incident_views.xml",
         "views/safety_school_scorecard_views.xml",
+        "views/safety_monthly_report_views.xml",
+        "report/safety_monthly_report_reports.xml",
         "data/safety_dashboard_data.xml",
     ],
     "demo": [
         "demo/school_safety_demo.xml",
         "demo/safety_student_demo.xml",
+        "demo/safety_incident_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

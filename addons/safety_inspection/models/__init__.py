@@ -15,3 +15,4 @@ from . import safety_patrol_scan
 from . import res_users
 from . import safety_demo_builder
 from . import safety_school_scorecard
+from . import safety_monthly_report

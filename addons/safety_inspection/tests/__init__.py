@@ -14,3 +14,4 @@ from . import test_patrol_camera
 from . import test_trust
 from . import test_first_hour
 from . import test_demo_data
+from . import test_scorecard_inspection

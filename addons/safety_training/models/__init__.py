@@ -7,3 +7,4 @@ from . import safety_training
 from . import hr_employee_base
 from . import safety_demo_builder
 from . import safety_school_scorecard
+from . import safety_monthly_report

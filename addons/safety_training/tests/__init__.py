@@ -9,3 +9,4 @@ from . import test_trust
 from . import test_chinese_everywhere
 from . import test_officer_records
 from . import test_record_shapes
+from . import test_scorecard_training

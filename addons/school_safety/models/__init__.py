@@ -17,3 +17,5 @@ from . import safety_demo_builder
 from . import safety_incident
 from . import safety_school_scorecard
 from . import safety_scorecard_threshold
+from . import safety_monthly_report
+from . import safety_demo_builder_report

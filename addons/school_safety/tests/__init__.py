@@ -10,4 +10,6 @@ from . import test_trust
 from . import test_letter_slips
 from . import test_incident
 from . import test_scorecard
+from . import test_monthly_report
+from . import test_command_trust
 from . import test_dashboard

@@ -1,2 +1,3 @@
 from . import safety_letter_sign_wizard
 from . import safety_letter_guardian_links
+from . import safety_monthly_report_wizard
