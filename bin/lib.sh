@@ -28,6 +28,51 @@ DB_ROLE=odoo
 ODOO_CONF=$PROJECT_DIR/odoo.conf
 ODOO_BRANCH_URL=https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz
 
+suite_addons() {
+    # Sets SUITE_ADDONS (comma-separated, as Odoo's -i/-u take them) and SUITE_ADDON_LIST
+    # (array): the suite's addons, every folder of addons/ holding an installable
+    # __manifest__.py, each after the suite's addons it depends on (read from the manifests'
+    # depends). A new addon folder needs no change in bin/. Also SUITE_HOSTS: the host
+    # modules, what they depend on outside the suite (hr, portal, ...), sorted. Run by
+    # setup_all, once the virtualenv's Python is there.
+    local listed
+    listed=$("$VENV/bin/python" - "$PROJECT_DIR/addons" <<'PY'
+import ast
+import pathlib
+import sys
+
+root = pathlib.Path(sys.argv[1])
+depends = {}
+for manifest in sorted(root.glob("*/__manifest__.py")):
+    data = ast.literal_eval(manifest.read_text(encoding="utf-8"))
+    if data.get("installable", True):
+        depends[manifest.parent.name] = data.get("depends", [])
+ordered = []
+
+
+def visit(name, path):
+    if name in ordered:
+        return
+    if name in path:
+        sys.exit("dependency cycle between the addons: " + " -> ".join(path[path.index(name):] + [name]))
+    for dep in depends[name]:
+        if dep in depends:
+            visit(dep, path + [name])
+    ordered.append(name)
+
+
+for name in depends:
+    visit(name, [])
+if not ordered:
+    sys.exit(f"no addon (folder with a __manifest__.py) in {root}")
+print(",".join(ordered))
+print(",".join(sorted({dep for deps in depends.values() for dep in deps} - set(depends))))
+PY
+) || die "could not list the suite's addons in $PROJECT_DIR/addons"
+    SUITE_ADDONS=${listed%%$'\n'*} SUITE_HOSTS=${listed#*$'\n'}
+    IFS=, read -r -a SUITE_ADDON_LIST <<< "$SUITE_ADDONS"
+}
+
 say() { printf '\033[1m[safety]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[safety] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
@@ -196,7 +241,20 @@ pg_location() {
 }
 
 start_postgres() {
-    # Embedded cluster: own data folder, own port, Unix socket only.
+    # start_postgres [--no-fsync] : the embedded cluster (own data folder, own port, Unix
+    # socket only), started unless it already runs.
+    #
+    # It holds every database of the data folder, the demo's among them, so it is started
+    # crash-safe. Only runs whose databases are thrown away (bin/test, bin/bench) pass
+    # --no-fsync: fsync, synchronous_commit and full_page_writes off, much faster, but an
+    # OS crash or power loss while it runs can corrupt the whole cluster. A cluster already
+    # running is used as it is, never restarted: it may be serving someone else's run.
+    local no_fsync=0
+    case "${1:-}" in
+        --no-fsync) no_fsync=1 ;;
+        "") ;;
+        *) die "start_postgres: unknown option $1" ;;
+    esac
     embedded_db || { DB_ARGS=(); say "using the database server configured in odoo.conf"; return; }
     local bin
     bin=$(find_pg_bin) || die "PostgreSQL server binaries not found (Debian: apt-get install postgresql-15)"
@@ -213,11 +271,20 @@ start_postgres() {
             || die "initdb failed, see $PG_HOME/initdb.log"
     fi
     if ! pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        local opts="-c listen_addresses='' -c unix_socket_directories='$PG_RUN' -p $PG_PORT -c max_connections=200 -c shared_buffers=512MB"
+        [ "$no_fsync" = 1 ] && opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         [ "$(id -u)" = 0 ] && touch "$PG_LOG" && chown "$PG_OS_USER" "$PG_LOG"
-        pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start \
-            -o "-c listen_addresses='' -c unix_socket_directories='$PG_RUN' -p $PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB" \
+        pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start -o "$opts" \
             >/dev/null || die "PostgreSQL did not start, see $PG_LOG"
-        PG_STARTED_HERE=1
+        PG_STARTED_HERE=1 PG_STARTED_NO_FSYNC=$no_fsync
+    else
+        local fsync
+        fsync=$(psql -h "$PG_RUN" -p "$PG_PORT" -U postgres -d postgres -tAq -c 'SHOW fsync' 2>/dev/null || true)
+        if [ "$no_fsync" = 0 ] && [ "$fsync" = off ]; then
+            say "the PostgreSQL cluster of $DATA_DIR already runs with fsync off (started by a test or benchmark run still going): left as it is (it stops when that run ends: start again then to have it crash-safe)"
+        elif [ "$no_fsync" = 1 ] && [ "$fsync" = on ]; then
+            say "the PostgreSQL cluster of $DATA_DIR already runs crash-safe (fsync on, e.g. for bin/demo): used as it is, which is slower"
+        fi
     fi
     psql -h "$PG_RUN" -p "$PG_PORT" -U postgres -d postgres -tAq -c \
         "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE') THEN CREATE ROLE $DB_ROLE LOGIN CREATEDB; END IF; END\$\$;" \
@@ -232,16 +299,21 @@ stop_postgres() {
         local bin
         bin=$(find_pg_bin)
         pg_as_owner "$bin/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+        # without fsync, its last writes may still be only in the OS cache: flush them, so
+        # that the next (crash-safe) start does not find the cluster torn by a later crash
+        if [ "${PG_STARTED_NO_FSYNC:-0}" = 1 ]; then sync -f "$PG_DATA" 2>/dev/null || sync; fi
         PG_STARTED_HERE=0
     fi
 }
 
 setup_all() {
+    # setup_all [--no-fsync] : everything a command needs; --no-fsync: see start_postgres
     mkdir -p "$DATA_DIR"
     ensure_system_packages
     ensure_venv
+    suite_addons
     runtime_conf
-    start_postgres
+    start_postgres "$@"
 }
 
 runtime_conf() {
@@ -259,7 +331,16 @@ runtime_conf() {
 
 odoo_cmd() {
     # odoo_cmd ARGS... : run Odoo from the virtualenv with the project's configuration.
+    odoo_entry -m odoo -- "$@"
+}
+
+odoo_entry() {
+    # odoo_entry ENTRY... -- ARGS... : odoo_cmd through another entry point than `-m odoo`
+    # (a script taking Odoo's server arguments after its own, such as bin/host_tests.py).
+    local entry=()
+    while [ "$1" != -- ]; do entry+=("$1"); shift; done
+    shift
     [ -n "${RUNTIME_CONF:-}" ] || runtime_conf
-    TZ=UTC "$VENV/bin/python" -m odoo -c "$RUNTIME_CONF" --addons-path "$ADDONS_PATH" \
+    TZ=UTC "$VENV/bin/python" "${entry[@]}" -c "$RUNTIME_CONF" --addons-path "$ADDONS_PATH" \
         --data-dir "$DATA_DIR/filestore" "${DB_ARGS[@]}" "$@"
 }

@@ -1,7 +1,8 @@
 """Top-level tests: the project's scripts and the addons seen from outside Odoo's test runner.
 
-bin/test exports SAFETY_ODOO_ROOT, SAFETY_ADDONS_PATH, SAFETY_VENV_PYTHON and the
-PG* variables of the embedded cluster before running pytest.
+bin/test exports SAFETY_ODOO_ROOT, SAFETY_ADDONS_PATH, SAFETY_VENV_PYTHON,
+SAFETY_SUITE_ADDONS (the suite's addons, dependencies first, as bin/lib.sh lists them)
+and the PG* variables of the embedded cluster before running pytest.
 """
 import os
 import subprocess
@@ -23,6 +24,7 @@ def odoo_env():
         "root": _env("SAFETY_ODOO_ROOT"),
         "addons_path": _env("SAFETY_ADDONS_PATH"),
         "python": _env("SAFETY_VENV_PYTHON"),
+        "suite_addons": tuple(_env("SAFETY_SUITE_ADDONS").split(",")),
         "pghost": os.environ.get("PGHOST", ""),
         "pgport": os.environ.get("PGPORT", ""),
         "pguser": os.environ.get("PGUSER", ""),

@@ -15,6 +15,7 @@
         "security/safety_patrol_security.xml",
         "data/ir_sequence_data.xml",
         "data/safety_inspection_data.xml",
+        "data/mail_template_data.xml",
         "data/safety_inspection_template_data.xml",
         "data/safety_patrol_data.xml",
         "views/safety_inspection_menus.xml",

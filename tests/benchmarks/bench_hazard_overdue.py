@@ -13,9 +13,8 @@ from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from harness import Timer, environment, report  # noqa: E402
-
 from bench_hazard_common import fill_hazards  # noqa: E402
+from harness import Timer, environment, report  # noqa: E402
 
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 SAMPLE = 2_000

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
 
@@ -127,7 +127,7 @@ def run_guard(base, db, item, mode, results, barrier, pause=0.0, race=False):
             params = {"scan": {
                 "round_id": item["ep_round"], "token": token, "client_id": client_id,
                 "device_time": device_time.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "sent_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "sent_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "device": "bench",
             }}
         else:
@@ -136,7 +136,7 @@ def run_guard(base, db, item, mode, results, barrier, pause=0.0, race=False):
                 "round_id": item["kw_round"], "company_id": item["company_id"],
                 "checkpoint_id": checkpoint_id, "guard_id": item["guard_id"], "client_id": client_id,
                 "device_time": device_time.strftime("%Y-%m-%d %H:%M:%S"),
-                "server_time": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+                "server_time": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
                 "device": "bench",
             }], "kwargs": {}}
         # the endpoint takes a plain JSON body {"scan": {...}}; call_kw is a JSON-RPC call
@@ -145,7 +145,7 @@ def run_guard(base, db, item, mode, results, barrier, pause=0.0, race=False):
         began = time.perf_counter()
         if race:
             # the phone resends before the first answer came back: both race on the server
-            racer = threading.Thread(target=lambda: send(twin, url, body))
+            racer = threading.Thread(target=send, args=(twin, url, body))
             racer.start()
         response = send(session, url, body)
         latencies.append(time.perf_counter() - began)

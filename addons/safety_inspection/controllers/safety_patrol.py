@@ -4,6 +4,8 @@ import logging
 from odoo import http
 from odoo.http import request
 
+from .patrol_payload import PatrolScanError, parse_scan
+
 _logger = logging.getLogger(__name__)
 
 MAX_PAYLOAD = 64 * 1024
@@ -15,7 +17,8 @@ class SafetyPatrolController(http.Controller):
 
     A plain ``http`` route that reads and parses the body itself, so that every malformed
     request (wrong content type, no or too large length, invalid JSON, wrong shape) gets one of
-    our error codes and a log line instead of the JSON-RPC layer's generic 400.  ``csrf=False``
+    our error codes and a log line instead of the JSON-RPC layer's generic 400; the scan object
+    itself is checked by ``patrol_payload.parse_scan`` before the model sees it.  ``csrf=False``
     is safe because only ``Content-Type: application/json`` is accepted: a cross-site page can
     only send that type after a CORS preflight, which Odoo never grants.  ``auth="public"`` so
     that a request without a valid session gets a JSON 401 and a log line (the phone keeps the
@@ -82,6 +85,14 @@ class SafetyPatrolController(http.Controller):
             return self._patrol_reject(400, "bad_request", env._(
                 "Send exactly one object, {\"scan\": {...}}, holding the scan."),
                 keys=sorted(body)[:10] if isinstance(body, dict) else type(body).__name__)
-        result = env["safety.patrol.scan"]._patrol_receive(
-            body["scan"], remote_addr=httprequest.remote_addr)
+        try:
+            scan = parse_scan(body["scan"])
+        except PatrolScanError as error:
+            # a readable request with a wrong scan: answered 200, as the model's refusals are
+            # (the phone shows the message and drops the scan, it would never get better)
+            sent = body["scan"]
+            return self._patrol_reject(200, error.code, error.translated(env),
+                                       round=f"{sent.get('round_id')!r:.80}",
+                                       client_id=f"{sent.get('client_id')!r:.80}")
+        result = env["safety.patrol.scan"]._patrol_receive(scan, remote_addr=httprequest.remote_addr)
         return request.make_json_response(result)

@@ -1,9 +1,9 @@
-import json
 import logging
+from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, html_escape
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -656,145 +656,172 @@ class SafetyHazard(models.Model):
 
     @api.model
     def _cron_check_overdue(self, batch_size=20000, today=None):
-        """Flag overdue hazards and escalate them, set-based in SQL batches.
+        """Flag overdue hazards and escalate them, in id batches.
 
         Escalation levels: 1 the owner on the due day, 2 the principal after N days, 3 the
         bureau inspector after M days (N, M: system parameters). Each level is sent once
         per hazard (``escalation_level`` remembers the last one), and every level reached
         since the last run is sent (a hazard first met five days late goes to its owner and
-        its principal): an activity on the hazard, inserted in bulk, and one digest email
-        per person escalated to.
+        its principal): an activity on the hazard and one digest email per person escalated to.
+
+        Per batch, one SQL statement flags the hazards and raises their levels (each row written
+        at most once) and returns who is to be told of what; their activities are then created
+        with one ``mail.activity`` create.
         """
         today = today or fields.Date.context_today(self)
         principal_days, bureau_days = self._escalation_days()
-        self.flush_model()
-        self.env["mail.activity"].flush_model()
-        cr = self.env.cr
-        cr.execute(SQL("SELECT COALESCE(MIN(id), 1) - 1, COALESCE(MAX(id), 0) FROM safety_hazard"))
-        min_id, max_id = cr.fetchone()
-        activity_type = self.env.ref("safety_inspection.mail_activity_type_hazard_overdue")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        # the activities' summary in the language of each person told
-        summaries = json.dumps({
+        hazards = self.sudo()
+        [(min_id, max_id)] = hazards._read_group([], aggregates=["id:min", "id:max"])
+        min_id, max_id = (min_id or 1) - 1, max_id or 0
+        # the activities' summary in the language of each person told, else of the school
+        summaries = {
             code: [self.with_context(lang=code)._escalation_summary(level) for level in (1, 2, 3)]
             for code, _name in self.env["res.lang"].get_installed()
-        })
-        flagged = 0
-        escalations = {}  # user id -> [hazard ids]
+        }
+        school_langs = {}
+        # automated activities: the digest tells each person once, not one email per activity
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        activity_type = self.env.ref("safety_inspection.mail_activity_type_hazard_overdue")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        flagged = escalated = 0
+        escalations = defaultdict(list)  # user id -> [(deadline, hazard id)]
         for start in range(min_id, max_id, batch_size):
             end = start + batch_size
-            # one pass per batch: each row is written at most once (flag and level together)
-            cr.execute(SQL(
-                """WITH target AS (
-                       SELECT h.id, h.escalation_level AS old_level, h.is_overdue AS old_flag,
-                              (h.state != 'closed' AND h.deadline IS NOT NULL
-                               AND h.deadline < %(today)s) AS overdue,
-                              CASE WHEN h.state = 'closed' OR h.deadline IS NULL
-                                        OR h.deadline > %(today)s THEN 0
-                                   WHEN %(today)s - h.deadline >= %(bureau)s THEN 3
-                                   WHEN %(today)s - h.deadline >= %(principal)s THEN 2
-                                   ELSE 1 END AS level
-                         FROM safety_hazard h
-                        WHERE h.id > %(start)s AND h.id <= %(end)s
-                   ), changed AS (
-                       UPDATE safety_hazard h
-                          SET is_overdue = t.overdue,
-                              escalation_level = GREATEST(COALESCE(t.old_level, 0), t.level)
-                         FROM target t
-                        WHERE h.id = t.id
-                          AND (h.is_overdue IS DISTINCT FROM t.overdue
-                               OR COALESCE(t.old_level, 0) < t.level)
-                    RETURNING h.id, h.name, t.level, COALESCE(t.old_level, 0) AS old_level,
-                              t.old_flag IS DISTINCT FROM t.overdue AS flag_changed,
-                              h.owner_id, h.principal_user_id, h.inspector_id, h.company_id
-                   ), flags AS (
-                       SELECT COUNT(*) FILTER (WHERE flag_changed) AS n FROM changed
-                   ), recipient AS (
-                       -- every level reached since the last run, not only the last one: a
-                       -- hazard first met several days late still tells its owner
-                       SELECT e.id, e.name, s.level,
-                              CASE s.level WHEN 1 THEN e.owner_id
-                                           WHEN 2 THEN e.principal_user_id
-                                           ELSE COALESCE(e.inspector_id, bo.user_id) END AS user_id
-                         FROM changed e
-                   CROSS JOIN LATERAL generate_series(e.old_level + 1, e.level) AS s(level)
-                         JOIN res_company c ON c.id = e.company_id
-                    LEFT JOIN res_company b ON b.id = c.safety_bureau_id
-                    LEFT JOIN hr_employee bo ON bo.id = b.safety_officer_id
-                   ), inserted AS (
-                       INSERT INTO mail_activity (
-                           res_model_id, res_model, res_id, res_name, activity_type_id, summary,
-                           date_deadline, automated, user_id, user_tz, active,
-                           create_uid, create_date, write_uid, write_date)
-                       SELECT %(model_id)s, 'safety.hazard', r.id, r.name, %(type_id)s,
-                              COALESCE(%(summaries)s::jsonb -> p.lang ->> (r.level - 1),
-                                       %(summaries)s::jsonb -> %(lang)s ->> (r.level - 1)),
-                              %(today)s, TRUE, r.user_id,
-                              p.tz, TRUE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
-                              NOW() AT TIME ZONE 'UTC'
-                         FROM recipient r
-                         JOIN res_users u ON u.id = r.user_id
-                         JOIN res_partner p ON p.id = u.partner_id
-                    RETURNING user_id, res_id
-                   )
-                   SELECT user_id, res_id FROM inserted
-                   UNION ALL
-                   SELECT NULL, n FROM flags""",
-                today=today, bureau=bureau_days, principal=principal_days, start=start, end=end,
-                model_id=model_id, type_id=activity_type.id, uid=self.env.uid,
-                summaries=summaries, lang=self.env.lang or "en_US",
-            ))
-            rows = cr.fetchall()
-            flagged += sum(n for user_id, n in rows if user_id is None)
-            for user_id, hazard_id in rows:
-                if user_id is None:
-                    continue
-                escalations.setdefault(user_id, []).append(hazard_id)
+            batch_flagged, rows = hazards._overdue_update_batch(start, end, today, principal_days, bureau_days)
+            flagged += batch_flagged
+            # one activity per person and hazard: an owner who is also the principal gets the
+            # principal's (mail.activity also subscribes each person once per record)
+            told = {}
+            for row in rows:
+                key = (row[0], row[3])
+                if key not in told or told[key][2] < row[2]:
+                    told[key] = row
+            vals_list = []
+            for hazard_id, deadline, level, user_id, lang, company_id in told.values():
+                if lang not in summaries:
+                    if company_id not in school_langs:
+                        school_langs[company_id] = self.env["res.company"].browse(company_id)._safety_lang()
+                    lang = school_langs[company_id]
+                vals_list.append({
+                    "res_model_id": model_id,
+                    "res_model": self._name,  # given, not precomputed record by record
+                    "res_id": hazard_id,
+                    "activity_type_id": activity_type.id,
+                    "summary": summaries.get(lang, summaries.get("en_US", [""] * 3))[level - 1],
+                    "date_deadline": today,
+                    "automated": True,
+                    "user_id": user_id,
+                })
+                escalations[user_id].append((deadline, hazard_id))
+            # the activities' document names (res_name), computed at once, not hazard by hazard
+            hazards.browse({vals["res_id"] for vals in vals_list}).mapped("display_name")
+            activities.create(vals_list)
+            escalated += len(vals_list)
             done = min(end, max_id) - min_id
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(max_id - end, 0))
             _logger.info(
                 "Hazard overdue job: %s of %s ids scanned, %s overdue flags changed, %s escalations",
-                done, max_id - min_id, flagged, sum(len(ids) for ids in escalations.values()),
+                done, max_id - min_id, flagged, escalated,
             )
-        self.invalidate_model(["is_overdue", "escalation_level", "activity_ids"])
-        self.env["mail.activity"].invalidate_model()
         self._send_escalation_digests(escalations)
-        return {"flagged": flagged, "escalated": sum(len(ids) for ids in escalations.values())}
+        return {"flagged": flagged, "escalated": escalated}
+
+    @api.model
+    def _overdue_update_batch(self, start, end, today, principal_days, bureau_days):
+        """Flag and escalate the hazards of ids in ]start, end] in one statement, set-based.
+
+        Returns the number of overdue flags changed and, for every level reached since the
+        last run, (hazard id, deadline, level, user id, user's language, school id) of the
+        person to tell (levels without anybody to tell are left out)."""
+        self.flush_model()
+        self.env["res.company"].flush_model(["safety_bureau_id", "safety_officer_id"])
+        self.env["hr.employee"].flush_model(["user_id"])
+        self.env["res.users"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(["lang"])
+        self.env.cr.execute(SQL(
+            """WITH target AS (
+                   SELECT h.id, h.escalation_level AS old_level, h.is_overdue AS old_flag,
+                          (h.state != 'closed' AND h.deadline IS NOT NULL
+                           AND h.deadline < %(today)s) AS overdue,
+                          CASE WHEN h.state = 'closed' OR h.deadline IS NULL
+                                    OR h.deadline > %(today)s THEN 0
+                               WHEN %(today)s - h.deadline >= %(bureau)s THEN 3
+                               WHEN %(today)s - h.deadline >= %(principal)s THEN 2
+                               ELSE 1 END AS level
+                     FROM safety_hazard h
+                    WHERE h.id > %(start)s AND h.id <= %(end)s
+               ), changed AS (
+                   UPDATE safety_hazard h
+                      SET is_overdue = t.overdue,
+                          escalation_level = GREATEST(COALESCE(t.old_level, 0), t.level)
+                     FROM target t
+                    WHERE h.id = t.id
+                      AND (h.is_overdue IS DISTINCT FROM t.overdue
+                           OR COALESCE(t.old_level, 0) < t.level)
+                RETURNING h.id, h.deadline, t.level, COALESCE(t.old_level, 0) AS old_level,
+                          t.old_flag IS DISTINCT FROM t.overdue AS flag_changed,
+                          h.owner_id, h.principal_user_id, h.inspector_id, h.company_id
+               ), recipient AS (
+                   -- every level reached since the last run, not only the last one: a
+                   -- hazard first met several days late still tells its owner
+                   SELECT e.id, e.deadline, s.level, e.company_id,
+                          CASE s.level WHEN 1 THEN e.owner_id
+                                       WHEN 2 THEN e.principal_user_id
+                                       ELSE COALESCE(e.inspector_id, bo.user_id) END AS user_id
+                     FROM changed e
+               CROSS JOIN LATERAL generate_series(e.old_level + 1, e.level) AS s(level)
+                     JOIN res_company c ON c.id = e.company_id
+                LEFT JOIN res_company b ON b.id = c.safety_bureau_id
+                LEFT JOIN hr_employee bo ON bo.id = b.safety_officer_id
+               )
+               SELECT r.id, r.deadline, r.level, r.user_id, p.lang, r.company_id
+                 FROM recipient r
+                 JOIN res_users u ON u.id = r.user_id
+                 JOIN res_partner p ON p.id = u.partner_id
+                UNION ALL
+               SELECT NULL, NULL, COUNT(*), NULL, NULL, NULL FROM changed WHERE flag_changed""",
+            today=today, bureau=bureau_days, principal=principal_days, start=start, end=end,
+        ))
+        rows = self.env.cr.fetchall()
+        self.invalidate_model(["is_overdue", "escalation_level"])
+        flagged = sum(row[2] for row in rows if row[0] is None)
+        return flagged, [row for row in rows if row[0] is not None]
 
     @api.model
     def _send_escalation_digests(self, escalations, listed=50):
-        """One email per person escalated to, listing their newly escalated hazards."""
-        if not escalations:
-            return
-        users = self.env["res.users"].sudo().browse(list(escalations)).exists()
-        mails = []
-        for user in users.filtered("email"):
-            hazard_ids = escalations[user.id]
-            hazards = self.sudo().browse(hazard_ids[:listed])
-            lang_self = self.with_context(lang=user.lang)
-            items = "".join(
-                f"<li>{html_escape(h.name)} — {html_escape(h.company_id.name)}: "
-                f"{html_escape(h.location)} ({h.deadline})</li>"
-                for h in hazards
-            )
-            more = (
-                "<p>%s</p>" % html_escape(
-                    lang_self.env._("and %(count)s more.", count=len(hazard_ids) - listed)
-                )
-                if len(hazard_ids) > listed else ""
-            )
-            mails.append({
-                "subject": lang_self.env._("%(count)s hazards need your attention: rectification overdue",
-                                           count=len(hazard_ids)),
-                "body_html": "<p>%s</p><ul>%s</ul>%s" % (
-                    html_escape(lang_self.env._("These hazards reached their deadline or are overdue:")),
-                    items,
-                    more,
-                ),
-                "recipient_ids": [(6, 0, user.partner_id.ids)],
-                "auto_delete": True,
-            })
-        self.env["mail.mail"].sudo().create(mails)
+        """One email per person escalated to, in their language (else their school's): the
+        mail template ``mail_template_hazard_overdue_digest`` listing the first ``listed`` of
+        their newly escalated hazards, most overdue first. ``escalations``: user id ->
+        [(deadline, hazard id)]. All emails are created at once."""
+        template = self.env.ref("safety_inspection.mail_template_hazard_overdue_digest", raise_if_not_found=False)
+        if not escalations or not template:
+            return self.env["mail.mail"]
+        template = template.sudo()
+        users = self.env["res.users"].sudo().browse(list(escalations)).exists().filtered("email")
+        hazard_ids = {user.id: [hid for _day, hid in sorted(escalations[user.id])] for user in users}
+        hazards = self.sudo().browse({hid for ids in hazard_ids.values() for hid in ids[:listed]})
+        escalated = {
+            user_id: {
+                "hazards": hazards.browse(ids[:listed]).with_prefetch(hazards._prefetch_ids),
+                "count": len(ids),
+                "more": max(len(ids) - listed, 0),
+            }
+            for user_id, ids in hazard_ids.items()
+        }
+        subjects, bodies = {}, {}
+        for lang, (lang_template, user_ids) in template._classify_per_lang(users.ids).items():
+            render = {"set_lang": lang, "add_context": {"escalated": escalated}}
+            subjects.update(lang_template._render_field("subject", user_ids, **render))
+            bodies.update(lang_template._render_field("body_html", user_ids, **render))
+        return self.env["mail.mail"].sudo().create([
+            {
+                "subject": subjects[user.id],
+                "body_html": bodies[user.id],
+                "recipient_ids": [Command.link(user.partner_id.id)],
+                "auto_delete": template.auto_delete,
+            }
+            for user in users
+        ])
 
     @api.model
     def _escalation_summary(self, level):

@@ -12,7 +12,7 @@ class SafetyHazardExtension(models.Model):
     _safety_create_fields = frozenset({"hazard_id"})
 
     hazard_id = fields.Many2one(
-        "safety.hazard", string="Hazard", required=True, index=True, ondelete="restrict",
+        "safety.hazard", required=True, index=True, ondelete="restrict",
         check_company=True,
     )
     company_id = fields.Many2one(
@@ -24,7 +24,7 @@ class SafetyHazardExtension(models.Model):
     new_deadline = fields.Date(string="Requested Deadline", required=True)
     reason = fields.Text(required=True)
     requested_by_id = fields.Many2one(
-        "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True
+        "res.users", default=lambda self: self.env.user, readonly=True
     )
     approved_by_id = fields.Many2one("res.users", string="Decided By", readonly=True, copy=False)
     state = fields.Selection(
@@ -73,7 +73,8 @@ class SafetyHazardExtension(models.Model):
         return self.env._("A decided extension request is part of the hazard's record and is kept.")
 
     def _safety_check_client_write(self, vals):
-        if self.filtered(lambda e: e.requested_by_id != self.env.user) and not self.env.user.has_group("school_safety.group_safety_supervisor"):
+        others = self.filtered(lambda e: e.requested_by_id != self.env.user)
+        if others and not self.env.user.has_group("school_safety.group_safety_supervisor"):
             raise AccessError(self.env._("Only who asked for an extension changes the request."))
 
     def _check_approver(self):

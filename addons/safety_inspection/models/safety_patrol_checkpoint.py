@@ -10,7 +10,6 @@ import qrcode
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
 
 TOKEN_PREFIX = "SP1"
 SECRET_PARAM = "safety_inspection.patrol_secret"
@@ -106,20 +105,26 @@ class SafetyPatrolCheckpoint(models.Model):
 
     def _search_last_scan_date(self, operator, value):
         """Checkpoints whose last counted scan matches; ``<`` and ``= False`` include the never
-        scanned.  One grouped subquery over the scans, whatever their number."""
-        scanned = SQL("(SELECT checkpoint_id FROM safety_patrol_scan WHERE counted)")
+        scanned.  "The last scan is at or after v" is "some counted scan is at or after v", so
+        each operator is one subquery over the scans (``_search``: the ORM flushes what it
+        reads, where a hand-written subquery would miss a review not yet flushed), whatever
+        their number, read as superuser as the compute does."""
         if operator == "=" and not value:
-            return [("id", "not in", scanned)]
+            return [("id", "not in", self._patrol_scanned_subquery())]
         if operator not in ("<", "<=", ">", ">="):
             raise NotImplementedError(operator)
-        matching = SQL(
-            """(SELECT checkpoint_id FROM safety_patrol_scan WHERE counted
-                 GROUP BY checkpoint_id HAVING max(device_time) %s %s)""",
-            SQL(operator), fields.Datetime.to_datetime(value),
-        )
-        if operator in ("<", "<="):
-            return ["|", ("id", "in", matching), ("id", "not in", scanned)]
-        return [("id", "in", matching)]
+        value = fields.Datetime.to_datetime(value)
+        if operator in (">", ">="):
+            return [("id", "in", self._patrol_scanned_subquery([("device_time", operator, value)]))]
+        # last < v: no counted scan at or after v (never scanned included); last <= v: none after v
+        later = ">=" if operator == "<" else ">"
+        return [("id", "not in", self._patrol_scanned_subquery([("device_time", later, value)]))]
+
+    @api.model
+    def _patrol_scanned_subquery(self, domain=()):
+        """The checkpoints with a counted scan matching ``domain``, as a subquery."""
+        scans = self.env["safety.patrol.scan"].sudo()._search([("counted", "=", True), *domain])
+        return scans.subselect("checkpoint_id")
 
     @api.model
     def _patrol_stale_days(self):

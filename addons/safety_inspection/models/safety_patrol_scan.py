@@ -1,56 +1,14 @@
 import logging
-import math
-import re
-from datetime import datetime, timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..controllers.patrol_payload import PatrolScanError, ScanPayload, as_scan
+from . import patrol_suspicion as suspicion
+from .patrol_suspicion import FLAGS
+
 _logger = logging.getLogger(__name__)
-
-CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-FLAGS = ("geofence", "travel", "gap", "clock", "order", "timing", "position")
-PAYLOAD_FIELDS = {
-    "round_id": (int,),
-    "token": (str,),
-    "client_id": (str,),
-    "device_time": (str,),
-    "sent_time": (str, type(None)),
-    "latitude": (int, float, type(None)),
-    "longitude": (int, float, type(None)),
-    "accuracy": (int, float, type(None)),
-    "device": (str, type(None)),
-}
-REQUIRED_FIELDS = ("round_id", "token", "client_id", "device_time")
-
-
-class PatrolScanError(Exception):
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def _distance_m(lat1, lon1, lat2, lon2):
-    """Great-circle distance in metres."""
-    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
-    dlat, dlon = rlat2 - rlat1, math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
-    return 2 * 6371000 * math.asin(math.sqrt(a))
-
-
-def _parse_time(value):
-    """ISO 8601 with an offset (or Z) to naive UTC; None when invalid."""
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return None
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 class SafetyPatrolScan(models.Model):
@@ -75,7 +33,7 @@ class SafetyPatrolScan(models.Model):
     checkpoint_id = fields.Many2one(
         "safety.patrol.checkpoint", required=True, index=True, ondelete="restrict", check_company=True
     )
-    guard_id = fields.Many2one("res.users", string="Guard", required=True, index=True)
+    guard_id = fields.Many2one("res.users", required=True, index=True)
     client_id = fields.Char(string="Client ID", required=True, readonly=True)
     token_version = fields.Integer(readonly=True)
     device_time = fields.Datetime(required=True, readonly=True, help="When the phone scanned.")
@@ -159,50 +117,11 @@ class SafetyPatrolScan(models.Model):
         return True
 
     # ------------------------------------------------------------------ the endpoint
-
-    @api.model
-    def _patrol_validate_payload(self, payload):
-        if not isinstance(payload, dict):
-            raise PatrolScanError("bad_request", self.env._("The scan must be a JSON object."))
-        unknown = set(payload) - set(PAYLOAD_FIELDS)
-        if unknown:
-            raise PatrolScanError("bad_request", self.env._(
-                "Unknown fields: %(fields)s.", fields=", ".join(sorted(unknown))))
-        for name in REQUIRED_FIELDS:
-            if payload.get(name) in (None, ""):
-                raise PatrolScanError("bad_request", self.env._(
-                    "The field %(field)s is required.", field=name))
-        for name, value in payload.items():
-            types = PAYLOAD_FIELDS[name]
-            if isinstance(value, bool) or not isinstance(value, types):
-                raise PatrolScanError("bad_request", self.env._(
-                    "The field %(field)s has the wrong type.", field=name))
-        if not CLIENT_ID_RE.match(payload["client_id"]):
-            raise PatrolScanError("bad_request", self.env._(
-                "The client id must be 8 to 64 letters, digits or dashes."))
-        device_time = _parse_time(payload["device_time"])
-        if not device_time:
-            raise PatrolScanError("bad_request", self.env._(
-                "The device time must be an ISO 8601 date and time with its offset."))
-        sent_time = None
-        if payload.get("sent_time") is not None:
-            sent_time = _parse_time(payload["sent_time"])
-            if not sent_time:
-                raise PatrolScanError("bad_request", self.env._(
-                    "The sent time must be an ISO 8601 date and time with its offset."))
-        lat, lon, acc = payload.get("latitude"), payload.get("longitude"), payload.get("accuracy")
-        if (lat is None) != (lon is None):
-            raise PatrolScanError("bad_request", self.env._(
-                "Latitude and longitude go together."))
-        if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise PatrolScanError("bad_request", self.env._("The position is out of range."))
-        if acc is not None and not (0 <= acc <= 100000):
-            raise PatrolScanError("bad_request", self.env._("The accuracy is out of range."))
-        if payload.get("device") and len(payload["device"]) > 128:
-            raise PatrolScanError("bad_request", self.env._("The device name is too long."))
-        if not (0 < payload["round_id"] < 2**31):
-            raise PatrolScanError("round_unknown", self.env._("This patrol round does not exist."))
-        return device_time, sent_time
+    # The SQL of this section is the scan endpoint's hot path, kept on purpose: five queries
+    # per scan where the ORM took about nineteen (test_scan_query_count pins them, and
+    # tests/benchmarks/bench_patrol_scan.py measures them under concurrent guards). The ORM
+    # has no equivalent for two of them: the round's row lock (FOR NO KEY UPDATE) and the
+    # insert that answers a racing resend (ON CONFLICT DO NOTHING).
 
     @api.model
     def _patrol_existing(self, client_id):
@@ -222,24 +141,33 @@ class SafetyPatrolScan(models.Model):
             raise PatrolScanError("client_id_conflict", self.env._(
                 "This client id belongs to another scan."))
         return {"ok": True, "scan_id": scan_id, "duplicate": True,
-                "flags": [flag for flag, on in zip(FLAGS, flags) if on], "round_state": round_state}
+                "flags": [flag for flag, on in zip(FLAGS, flags, strict=True) if on], "round_state": round_state}
 
     @api.model
-    def _patrol_receive(self, payload, remote_addr=None):
-        """Answer one scan request: the result dict, or an error code; rejections are logged."""
+    def _patrol_receive(self, scan, remote_addr=None):
+        """Answer one scan request: the result dict, or an error code; rejections are logged.
+
+        ``scan`` is the route's ``ScanPayload`` (controllers/patrol_payload.py), or the phone's
+        dict from a server caller, checked by the same ``parse_scan`` in ``_patrol_register``.
+        """
         try:
-            return self._patrol_register(payload)
+            return self._patrol_register(scan)
         except PatrolScanError as error:
-            scan = payload if isinstance(payload, dict) else {}
+            sent = scan._asdict() if isinstance(scan, ScanPayload) else scan if isinstance(scan, dict) else {}
             _logger.warning(
-                "Patrol scan rejected: code=%s user=%s ip=%s round=%r client_id=%r",
-                error.code, self.env.uid, remote_addr, scan.get("round_id"), scan.get("client_id"),
+                "Patrol scan rejected: code=%s user=%s ip=%s round=%.80r client_id=%.80r",
+                error.code, self.env.uid, remote_addr, sent.get("round_id"), sent.get("client_id"),
             )
-            return {"ok": False, "error": error.code, "message": error.message}
+            return {"ok": False, "error": error.code, "message": error.translated(self.env)}
 
     @api.model
-    def _patrol_register(self, payload, now=None):
+    def _patrol_register(self, scan, now=None):
         """Check and store one scan from the phone; the single entry point of the endpoint.
+
+        ``scan`` is a ``ScanPayload``: the values the phone sent, checked by the route with
+        ``patrol_payload.parse_scan``. A server caller (the demo builder) may give the phone's
+        dict instead: it is checked by the same function first, so nothing unchecked reaches
+        the SQL below (a client cannot call this private method at all).
 
         ``now`` is when the server receives the scan: the real time for the endpoint (which
         gives none); the demo builder replays scans received days ago at their own time.
@@ -253,22 +181,22 @@ class SafetyPatrolScan(models.Model):
         twenty.  The round's state changes (planned → in progress, a late scan reopening a
         missed round) still go through the ORM, for tracking and alerts.
         """
-        device_time, sent_time = self._patrol_validate_payload(payload)
+        scan = as_scan(scan)
         self.env.flush_all()  # the queries below must see pending ORM writes
-        existing = self._patrol_existing(payload["client_id"])
+        existing = self._patrol_existing(scan.client_id)
         if existing:
             return existing
-        patrol = self._patrol_lock_round(payload["round_id"])
+        patrol = self._patrol_lock_round(scan.round_id)
         if not patrol or patrol["company_id"] not in self.env.user._get_company_ids():
             raise PatrolScanError("round_unknown", self.env._("This patrol round does not exist."))
         if not patrol["assigned"]:
             raise PatrolScanError("not_assigned", self.env._(
                 "You are not assigned to the round %(round)s.", round=patrol["name"]))
         Checkpoint = self.env["safety.patrol.checkpoint"]
-        checkpoint_id, version, error = Checkpoint._patrol_parse_token(payload["token"])
+        checkpoint_id, version, error = Checkpoint._patrol_parse_token(scan.token)
         stop = None
         if not error:
-            stop = self._patrol_stop(patrol, checkpoint_id, device_time)
+            stop = self._patrol_stop(patrol, checkpoint_id, scan.device_time)
             error = Checkpoint._patrol_token_state(version, stop)
         if error:
             messages = {
@@ -291,7 +219,7 @@ class SafetyPatrolScan(models.Model):
             raise PatrolScanError("round_finished", self.env._(
                 "The round %(round)s was already finished.", round=patrol["name"]))
         tolerance = self.env["safety.patrol.round"]._window_tolerance()
-        if not (patrol["planned_start"] - tolerance <= device_time <= patrol["deadline"] + tolerance):
+        if not (patrol["planned_start"] - tolerance <= scan.device_time <= patrol["deadline"] + tolerance):
             raise PatrolScanError("outside_window", self.env._(
                 "This scan was taken outside the window of the round %(round)s.",
                 round=patrol["name"]))
@@ -301,22 +229,22 @@ class SafetyPatrolScan(models.Model):
                 checkpoint=stop["name"]))
         now = now or fields.Datetime.now()
         vals = {
-            "round_id": payload["round_id"],
+            "round_id": scan.round_id,
             "company_id": patrol["company_id"],
             "checkpoint_id": checkpoint_id,
             "guard_id": self.env.uid,
-            "client_id": payload["client_id"],
+            "client_id": scan.client_id,
             "token_version": version,
-            "device_time": device_time,
-            "sent_time": sent_time,
+            "device_time": scan.device_time,
+            "sent_time": scan.sent_time,
             "server_time": now,
-            "latitude": payload.get("latitude") or 0.0,
-            "longitude": payload.get("longitude") or 0.0,
-            "has_position": payload.get("latitude") is not None,
-            "accuracy": payload.get("accuracy") or 0.0,
-            "device": payload.get("device") or None,
+            "latitude": scan.latitude or 0.0,
+            "longitude": scan.longitude or 0.0,
+            "has_position": scan.has_position,
+            "accuracy": scan.accuracy or 0.0,
+            "device": scan.device,
         }
-        flags, notes = self._patrol_suspicions(patrol, stop, vals, now)
+        flags, notes = self._patrol_suspicions(patrol, stop, scan, now)
         vals.update({f"flag_{flag}": flag in flags for flag in FLAGS})
         vals.update({
             "flag_note": "\n".join(notes) or None,
@@ -329,14 +257,14 @@ class SafetyPatrolScan(models.Model):
         scan_id = self._patrol_insert(vals)
         if not scan_id:
             # the client id was stored for another round meanwhile (the same round is locked)
-            existing = self._patrol_existing(payload["client_id"])
+            existing = self._patrol_existing(scan.client_id)
             if existing:
                 return existing
             raise PatrolScanError("client_id_conflict", self.env._(
                 "This client id belongs to another scan."))
         state = patrol["state"]
         if state != "in_progress" or patrol["deadline"] <= now:
-            round_record = self.env["safety.patrol.round"].sudo().browse(payload["round_id"])
+            round_record = self.env["safety.patrol.round"].sudo().browse(scan.round_id)
             round_record._patrol_evaluate(now)
             state = round_record.state
         return {"ok": True, "scan_id": scan_id, "duplicate": False, "flags": list(flags),
@@ -444,71 +372,42 @@ class SafetyPatrolScan(models.Model):
         return row[0]
 
     @api.model
-    def _patrol_suspicions(self, patrol, stop, vals, now):
-        """The suspicious-scan rules, run once when the scan arrives."""
+    def _patrol_thresholds(self):
+        """The suspicion rules' system parameters (cached by ir.config_parameter: no query)."""
         params = self.env["ir.config_parameter"].sudo()
-        max_speed = float(params.get_param("safety_inspection.patrol_max_speed", 7.0))
-        min_gap = int(params.get_param("safety_inspection.patrol_min_gap", 20))
-        max_skew = int(params.get_param("safety_inspection.patrol_max_clock_skew", 300))
-        require_position = params.get_param("safety_inspection.patrol_require_position", "1") not in (
-            "0", "False", "false", "")
-        flags, notes = [], []
-        device_time = vals["device_time"]
-        radius = stop["radius"] or 0
-        # geofence
-        if vals["has_position"] and (stop["latitude"] or stop["longitude"]):
-            distance = _distance_m(vals["latitude"], vals["longitude"],
-                                   float(stop["latitude"]), float(stop["longitude"]))
-            if distance > radius + min(vals["accuracy"], radius):
-                flags.append("geofence")
-                notes.append(self.env._("%(distance)d m from the checkpoint (radius %(radius)d m).",
-                                        distance=distance, radius=radius))
-        # travel and gap against the scan just before by device time
+        default = suspicion.Thresholds()
+        return suspicion.Thresholds(
+            max_speed=float(params.get_param("safety_inspection.patrol_max_speed", default.max_speed)),
+            min_gap=int(params.get_param("safety_inspection.patrol_min_gap", default.min_gap)),
+            max_skew=int(params.get_param("safety_inspection.patrol_max_clock_skew", default.max_skew)),
+            require_position=params.get_param("safety_inspection.patrol_require_position", "1") not in (
+                "0", "False", "false", ""),
+        )
+
+    @api.model
+    def _patrol_suspicions(self, patrol, stop, scan, now):
+        """The suspicious-scan rules of patrol_suspicion.py, run once when the scan arrives,
+        on the round (``_patrol_lock_round``), the stop and earlier scans (``_patrol_stop``),
+        the checked scan and the time it was received: ``(flags, notes)``, in rule order."""
+        limits = self._patrol_thresholds()
+        here = suspicion.Position(scan.latitude, scan.longitude) if scan.has_position else None
+        previous = None
         if stop["before_time"]:
-            seconds = (device_time - stop["before_time"]).total_seconds()
-            if vals["has_position"] and stop["before_has_position"]:
-                distance = _distance_m(vals["latitude"], vals["longitude"],
-                                       float(stop["before_latitude"]), float(stop["before_longitude"]))
-                if distance > 2 * radius and distance > max_speed * max(seconds, 1):
-                    flags.append("travel")
-                    notes.append(self.env._("%(distance)d m in %(seconds)d s since %(previous)s.",
-                                            distance=distance, seconds=seconds,
-                                            previous=stop["before_name"]))
-            if seconds < min_gap:
-                flags.append("gap")
-                notes.append(self.env._("Only %(seconds)d s after %(previous)s.",
-                                        seconds=seconds, previous=stop["before_name"]))
-        # device clock: the phone sends its clock at sending time (sent_time), so a scan
-        # synchronised late is told from a clock set back; without it, the scan's own time
-        # must be close to the server's
-        reference = vals["sent_time"] or device_time
-        if abs((now - reference).total_seconds()) > max_skew:
-            flags.append("clock")
-            if vals["sent_time"]:
-                notes.append(self.env._("The phone's clock is %(seconds)d s off the server's.",
-                                        seconds=(reference - now).total_seconds()))
-            else:
-                notes.append(self.env._(
-                    "Received %(seconds)d s after it was taken, without the phone's clock at sending.",
-                    seconds=(now - reference).total_seconds()))
-        # position: without it, nothing tells where the label was scanned
-        if not vals["has_position"] and require_position:
-            flags.append("position")
-            notes.append(self.env._("The phone sent no position."))
-        # order: every earlier in-order stop must be scanned already
-        if stop["skipped"]:
-            flags.append("order")
-            notes.append(self.env._("Scanned before %(checkpoints)s.",
-                                    checkpoints=", ".join(stop["skipped"])))
-        # time window of the stop from the round's start
-        start = patrol["actual_start"] or device_time
-        if stop["first_time"]:
-            start = min(start, stop["first_time"])
-        minutes = (device_time - start).total_seconds() / 60
-        min_minutes, max_minutes = stop["min_minutes"] or 0, stop["max_minutes"] or 0
-        if (min_minutes and minutes < min_minutes) or (max_minutes and minutes > max_minutes):
-            flags.append("timing")
-            notes.append(self.env._("Scanned %(minutes)d min after the start, expected "
-                                    "%(min)d to %(max)d min.", minutes=minutes,
-                                    min=min_minutes, max=max_minutes))
-        return flags, notes
+            there = None
+            if stop["before_has_position"]:
+                there = suspicion.Position(float(stop["before_latitude"]), float(stop["before_longitude"]))
+            previous = suspicion.PreviousScan(stop["before_time"], there, stop["before_name"])
+        radius = stop["radius"] or 0
+        reasons = (
+            ("geofence", suspicion.geofence(
+                here, scan.accuracy, suspicion.located(stop["latitude"], stop["longitude"]), radius)),
+            ("travel", suspicion.travel(here, scan.device_time, previous, radius, limits.max_speed)),
+            ("gap", suspicion.gap(scan.device_time, previous, limits.min_gap)),
+            ("clock", suspicion.clock(scan.device_time, scan.sent_time, now, limits.max_skew)),
+            ("position", suspicion.no_position(here, limits.require_position)),
+            ("order", suspicion.order(stop["skipped"])),
+            ("timing", suspicion.timing(scan.device_time, patrol["actual_start"], stop["first_time"],
+                                        stop["min_minutes"], stop["max_minutes"])),
+        )
+        raised = [(flag, reason) for flag, reason in reasons if reason is not None]
+        return [flag for flag, _reason in raised], [self.env._(reason) for _flag, reason in raised]

@@ -5,6 +5,8 @@ from . import test_hazard_overdue
 from . import test_hazard_reports
 from . import test_inspection_tour
 from . import test_patrol
+from . import test_patrol_payload
+from . import test_patrol_suspicion
 from . import test_patrol_rounds
 from . import test_patrol_security
 from . import test_patrol_http

@@ -120,6 +120,27 @@ class TestPatrolScan(PatrolCase):
                 self.assertEqual(self.cp_gate.with_user(self.user_officer_a).stale,
                                  self.cp_gate in expected)
 
+    @freeze_time(T0 + timedelta(minutes=50))
+    def test_last_scan_search_follows_a_review_not_yet_flushed(self):
+        """The search reads the scans through the ORM, which flushes a rejection still in memory."""
+        scan = self.env["safety.patrol.scan"].browse(
+            self.receive(self.payload(self.cp_gate, minutes=5, latitude=30.01))["scan_id"])
+        Checkpoint = self.env["safety.patrol.checkpoint"].with_user(self.user_officer_a)
+        ours = [("id", "in", (self.cp_gate | self.cp_hall).ids)]
+        self.assertEqual(Checkpoint.search(ours + [("last_scan_date", ">=", T0)]), self.cp_gate)
+        scan.with_user(self.user_officer_a).action_reject()
+        self.assertEqual(Checkpoint.search(ours + [("last_scan_date", "=", False)]), self.cp_gate | self.cp_hall)
+        self.assertFalse(Checkpoint.search(ours + [("last_scan_date", ">=", T0)]))
+        self.assertEqual(Checkpoint.search(ours + [("stale", "=", True)]), self.cp_gate | self.cp_hall)
+        scan.with_user(self.user_officer_a).action_accept()
+        self.assertEqual(Checkpoint.search(ours + [("last_scan_date", "=", False)]), self.cp_hall)
+        for operator, moment, expected in (("<", T0 + timedelta(minutes=5), self.cp_hall),
+                                           ("<=", T0 + timedelta(minutes=5), self.cp_gate | self.cp_hall),
+                                           (">", T0 + timedelta(minutes=5), Checkpoint),
+                                           (">=", T0 + timedelta(minutes=5), self.cp_gate)):
+            with self.subTest(operator=operator):
+                self.assertEqual(Checkpoint.search(ours + [("last_scan_date", operator, moment)]), expected)
+
     @freeze_time(T0 + timedelta(minutes=6))
     def test_idempotent_by_client_id(self):
         payload = self.payload()
@@ -153,6 +174,10 @@ class TestPatrolScan(PatrolCase):
         with self.assertQueryCount(2), self.assertLogs(LOGGER, "WARNING"):
             refused = self.receive(self.payload(self.cp_yard, minutes=15), user=self.user_guard_a2)
         self.assertEqual(refused["error"], "not_assigned")
+        # a malformed scan is refused by the shared validator before any query
+        with self.assertQueryCount(0), self.assertLogs(LOGGER, "WARNING"):
+            refused = self.receive(self.payload(self.cp_yard, minutes=15, accuracy=-1))
+        self.assertEqual(refused["error"], "bad_request")
         self.assertEqual(self.round_a.checkpoint_done, 2)
 
     @freeze_time(T0 + timedelta(minutes=40))

@@ -358,3 +358,41 @@ class TestPatrolTrust(RpcCase, PatrolCase):
         self.assertIn("position", result["flags"])
         scan = self.env["safety.patrol.scan"].browse(result["scan_id"])
         self.assertEqual(scan.review_state, "pending")
+
+    def test_guard_stores_a_scan_through_the_route_only(self):
+        """The model's scan methods are private: over call_kw a guard reaches none of them,
+        nor the generic create, whatever the values and the context; nothing is written."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        payload = {
+            "round_id": self.round_live.id, "token": self.cp_hall.sudo()._patrol_token(),
+            "client_id": "trust-scan-000003", "device_time": iso(now - timedelta(minutes=5)),
+            "sent_time": iso(now), "latitude": 30.001, "longitude": 120.0, "accuracy": 5.0,
+        }
+        count = self.scan_count()
+        for method, args in (
+            ("_patrol_receive", [payload]), ("_patrol_register", [payload]),
+            ("_patrol_insert", [{"round_id": self.round_live.id, "client_id": "trust-scan-000004"}]),
+            ("_patrol_suspicions", [{}, {}, payload, iso(now)]),
+        ):
+            with self.subTest(method=method):
+                self.assertRefused("t_guard_a", "safety.patrol.scan", method, args)
+        scan_vals = {
+            "round_id": self.round_live.id, "company_id": self.school_a.id, "checkpoint_id": self.cp_hall.id,
+            "guard_id": self.user_guard_a.id, "client_id": "trust-scan-000005",
+            "device_time": fields.Datetime.to_string(now), "review_state": "accepted", "flag_geofence": False,
+        }
+        self.assertRefused("t_guard_a", "safety.patrol.scan", "create", [scan_vals])
+        self.assertRefused("t_guard_a", "safety.patrol.scan", "web_save", [[], scan_vals],
+                           {"specification": {"id": {}}})
+        self.assertRefused("t_officer_a", "safety.patrol.scan", "create", [scan_vals])
+        self.assertRefused("t_guard_a", "safety.patrol.scan", "action_accept", [self.scan.ids])
+        self.assertEqual(self.scan_count(), count)
+        self.assertEqual(self.scan.sudo().review_state, "pending")
+        # the same scan through the route: stored, every check run
+        self.authenticate("t_guard_a", "t_guard_a")
+        response = self.url_open(
+            "/safety_inspection/patrol/scan", data=json.dumps({"scan": payload}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertTrue(response.json()["ok"], response.text)
+        self.assertEqual(self.scan_count(), count + 1)

@@ -3,7 +3,13 @@ from . import safety_hazard
 from . import safety_drill_problem
 from . import safety_drill_requirement
 from . import safety_drill_compliance
+from . import safety_training_course
+from . import safety_training_requirement
 from . import safety_training
+from . import safety_training_attendance
+from . import safety_training_certificate
+from . import safety_training_compliance
+from . import mail_activity
 from . import hr_employee_base
 from . import safety_demo_builder
 from . import safety_school_scorecard

@@ -1,52 +1,56 @@
-from dateutil.relativedelta import relativedelta
-
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# staff need a fire-safety training at least this often
-FIRE_TRAINING_MONTHS = 12
+from .safety_training_compliance import COMPLIANCE_STATES
+
+# the worst state first: an employee's training state is the worst of their courses'
+STATE_ORDER = ("missing", "expired", "expiring", "valid")
 
 
 class HrEmployeeBase(models.AbstractModel):
-    """The fire-safety follow-up, on employees and on their public profiles (which safety
-    officers, who are not HR users, read and search): both share the employees' ids."""
+    """The trainings an employee must hold and their state, on employees and on their public
+    profiles (which safety officers, who are not HR users, read and search): both share the
+    employees' ids."""
 
     _inherit = "hr.employee.base"
 
-    safety_fire_training_date = fields.Date(
-        string="Last Fire-Safety Training", compute="_compute_safety_fire_training",
+    safety_canteen = fields.Boolean(
+        string="Canteen Staff",
+        help="Works in the canteen or handles food: needs the canteen's trainings and a health certificate.",
     )
-    safety_fire_training_overdue = fields.Boolean(
-        string="Fire-Safety Training Overdue", compute="_compute_safety_fire_training",
-        search="_search_safety_fire_training_overdue",
-        help="No done fire-safety training in the last 12 months.",
+    safety_training_compliance_ids = fields.Many2many(
+        "safety.training.compliance", string="Required Trainings", compute="_compute_safety_training",
+    )
+    safety_training_state = fields.Selection(
+        COMPLIANCE_STATES, string="Training Status", compute="_compute_safety_training",
+        search="_search_safety_training_state",
+        help="The worst state of the trainings the employee must hold: missing, expired, expiring or valid.",
     )
 
-    def _safety_fire_training_limit(self):
-        return fields.Date.context_today(self) - relativedelta(months=FIRE_TRAINING_MONTHS)
-
-    def _compute_safety_fire_training(self):
-        last = {
-            employee.id: day
-            for employee, day in self.env["safety.training"].sudo()._read_group(
-                [("state", "=", "done"), ("topic", "=", "fire_safety"),
-                 ("attendee_ids", "in", self._origin.ids)],
-                ["attendee_ids"],
-                ["date:max"],
-            )
-        }
-        limit = self._safety_fire_training_limit()
+    @api.depends_context("uid")
+    def _compute_safety_training(self):
+        rows = self.env["safety.training.compliance"].search([("employee_id", "in", self._origin.ids)])
+        by_employee = {}
+        for row in rows:
+            by_employee.setdefault(row.employee_id.id, self.env["safety.training.compliance"])
+            by_employee[row.employee_id.id] |= row
         for employee in self:
-            day = last.get(employee._origin.id)
-            employee.safety_fire_training_date = day
-            employee.safety_fire_training_overdue = not day or day < limit
+            mine = by_employee.get(employee._origin.id, rows.browse())
+            employee.safety_training_compliance_ids = mine
+            states = set(mine.mapped("state"))
+            employee.safety_training_state = next((s for s in STATE_ORDER if s in states), False)
 
-    def _search_safety_fire_training_overdue(self, operator, value):
-        if operator not in ("=", "!="):
-            raise UserError(self.env._("Unsupported search on fire-safety training overdue."))
-        trained = self.env["safety.training"].sudo().search([
-            ("state", "=", "done"), ("topic", "=", "fire_safety"),
-            ("date", ">=", self._safety_fire_training_limit()),
-        ]).attendee_ids
-        overdue = (operator == "=") == bool(value)
-        return [("id", "not in" if overdue else "in", trained.ids)]
+    def _search_safety_training_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in") or value is False:
+            raise UserError(self.env._("Unsupported search on the training status."))
+        values = {value} if isinstance(value, str) else set(value or ())
+        groups = self.env["safety.training.compliance"].sudo()._read_group(
+            [], ["employee_id"], ["is_missing:sum", "is_expired:sum", "is_expiring:sum"],
+        )
+        ids = []
+        for employee, missing, expired, expiring in groups:
+            counts = {"missing": missing, "expired": expired, "expiring": expiring}
+            state = next((s for s in STATE_ORDER[:3] if counts[s]), "valid")
+            if state in values:
+                ids.append(employee.id)
+        return [("id", "in" if operator in ("=", "in") else "not in", ids)]

@@ -10,8 +10,9 @@ class SafetyDrillCompliance(models.Model):
     Periods run from the first whole period after the school started keeping its records
     in the suite (``safety_start_date``, else its creation), or from its first drill's if
     earlier, to the current period: months before it used the suite are no shortfall. Only
-    done drills count, by the day they were held in the school's time zone (its partner's,
-    else Asia/Shanghai).
+    done drills count (tabletop exercises too, unless the requirement counts real drills
+    only), by the day they were held in the school's time zone (its partner's, else
+    Asia/Shanghai).
     """
 
     _name = "safety.drill.compliance"
@@ -19,9 +20,9 @@ class SafetyDrillCompliance(models.Model):
     _auto = False
     _order = "period_start desc, company_id"
     _depends = {
-        "safety.drill": ["company_id", "state", "date_actual"],
+        "safety.drill": ["company_id", "state", "date_actual", "mode"],
         "safety.drill.requirement": ["bureau_id", "school_type", "boarding_only", "period",
-                                     "min_count", "active"],
+                                     "min_count", "active", "drill_modes"],
         "res.company": ["safety_school_type", "safety_bureau_id", "safety_is_boarding", "partner_id",
                         "safety_start_date"],
         "res.partner": ["tz"],
@@ -46,7 +47,7 @@ class SafetyDrillCompliance(models.Model):
             """
             CREATE OR REPLACE VIEW %s AS (
             WITH drill AS (
-                SELECT d.company_id,
+                SELECT d.company_id, d.mode,
                        (d.date_actual AT TIME ZONE 'UTC'
                                       AT TIME ZONE COALESCE(NULLIF(p.tz, ''), 'Asia/Shanghai'))::date AS day
                   FROM safety_drill d
@@ -62,6 +63,7 @@ class SafetyDrillCompliance(models.Model):
                        r.id AS requirement_id,
                        r.period,
                        r.min_count,
+                       r.drill_modes,
                        LEAST(
                            -- the first whole period from the day it started
                            (date_trunc(r.unit, start.day)
@@ -74,7 +76,7 @@ class SafetyDrillCompliance(models.Model):
                   FROM res_company c
                   CROSS JOIN LATERAL (SELECT COALESCE(c.safety_start_date, c.create_date::date) AS day) start
                   CROSS JOIN LATERAL (
-                      SELECT req.id, req.period, req.min_count,
+                      SELECT req.id, req.period, req.min_count, COALESCE(req.drill_modes, 'all') AS drill_modes,
                              CASE WHEN req.period = 'quarter' THEN 'quarter' ELSE 'month' END AS unit,
                              CASE WHEN req.period = 'quarter' THEN interval '3 months'
                                   ELSE interval '1 month' END AS step
@@ -110,6 +112,7 @@ class SafetyDrillCompliance(models.Model):
               FROM period p
               LEFT JOIN drill d
                 ON d.company_id = p.company_id AND d.day >= p.period_start AND d.day < p.next_start
+               AND (p.drill_modes = 'all' OR d.mode = 'real')
              GROUP BY p.company_id, p.bureau_id, p.school_type, p.is_boarding, p.requirement_id,
                       p.period, p.period_start, p.next_start, p.min_count
             )

@@ -25,13 +25,18 @@ class SafetyDrillRequirement(models.Model):
     boarding_only = fields.Boolean(string="Boarding Schools Only", default=False)
     period = fields.Selection([("month", "Month"), ("quarter", "Quarter")], required=True, default="month")
     min_count = fields.Integer(string="Minimum Drills", required=True, default=1)
+    drill_modes = fields.Selection(
+        [("all", "Real and Tabletop"), ("real", "Real Drills Only")],
+        string="Drills Counted", required=True, default="all",
+        help="Whether tabletop exercises count towards the minimum, or only real evacuations.",
+    )
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
         ("min_count_positive", "CHECK(min_count > 0)", "The minimum number of drills must be positive."),
     ]
 
-    @api.depends("school_type", "boarding_only", "period", "min_count")
+    @api.depends("school_type", "boarding_only", "period", "min_count", "drill_modes")
     def _compute_display_name(self):
         types = dict(self._fields["school_type"]._description_selection(self.env))
         periods = dict(self._fields["period"]._description_selection(self.env))
@@ -42,17 +47,26 @@ class SafetyDrillRequirement(models.Model):
             )
             if req.boarding_only:
                 name = self.env._("%(requirement)s (boarding)", requirement=name)
+            if req.drill_modes == "real":
+                name = self.env._("%(requirement)s, real drills only", requirement=name)
             req.display_name = name
 
     @api.constrains("bureau_id", "school_type", "boarding_only", "active")
     def _check_unique(self):
-        for req in self.filtered("active"):
-            if self.search_count([
-                ("id", "!=", req.id),
-                ("bureau_id", "=", req.bureau_id.id),
-                ("school_type", "=", req.school_type),
-                ("boarding_only", "=", req.boarding_only),
-            ]):
+        active = self.filtered("active")
+        if not active:
+            return
+        # the active rows of each (bureau, school type, boarding) these are of, counted at once
+        counts = dict(
+            ((bureau, school_type, boarding), count)
+            for bureau, school_type, boarding, count in self._read_group(
+                [("bureau_id", "in", active.bureau_id.ids + [False]),
+                 ("school_type", "in", list(set(active.mapped("school_type"))))],
+                ["bureau_id", "school_type", "boarding_only"], ["__count"],
+            )
+        )
+        for req in active:
+            if counts.get((req.bureau_id, req.school_type, req.boarding_only), 0) > 1:
                 raise ValidationError(
                     self.env._(
                         "There is already a requirement for this bureau, school type and "

@@ -15,30 +15,29 @@ class SafetyMonthlyReport(models.Model):
         ]
 
     def _safety_section_trainings(self, period):
-        trainings = self.env["safety.training"].sudo().search([
-            ("company_id", "in", period.schools.ids), ("state", "=", "done"),
+        # the sessions the schools' staff attended, the bureau's included: one search of the
+        # attendance (it belongs to the attendee's school), counted per session
+        attendances = self.env["safety.training.attendance"].sudo().search([
+            ("company_id", "in", period.schools.ids), ("training_state", "=", "done"),
             ("date", ">=", period.start), ("date", "<=", period.end),
-        ], order="date, id")
+        ])
+        present = attendances.filtered(lambda a: a.status == "present")
+        trainings = attendances.training_id.sorted(lambda t: (t.date, t.id))
         columns = [
             self.env._("Date"),
             self.env._("Title"),
-            self.env._("Topic"),
-            self.env._("Trainer"),
+            self.env._("Course"),
+            self.env._("Held By"),
             self.env._("Hours"),
             self.env._("Participants"),
         ]
         rows = [[
-            self._safety_format_date(t.date), t.name,
-            self._safety_selection_label("safety.training", "topic", t.topic), t.trainer or "",
-            t.hours, t.attendee_count,
+            self._safety_format_date(t.date), t.name, t.course_id.name, t.company_id.name, t.hours,
+            len(present.filtered(lambda a, t=t: a.training_id == t)),
         ] for t in trainings]
-        if period.is_bureau:
-            columns.insert(0, self.env._("School"))
-            for row, training in zip(rows, trainings, strict=True):
-                row.insert(0, training.company_id.name)
         return report_section("trainings", 50, self.env._("Trainings"), figures=[
             report_figure(self.env._("Trainings held"), len(trainings)),
-            report_figure(self.env._("Participants"), sum(trainings.mapped("attendee_count"))),
+            report_figure(self.env._("Participants"), len(present)),
         ], tables=[
             report_table(self.env._("Trainings of the month"), columns, rows, self.env._("No training this month.")),
         ])

@@ -3,8 +3,6 @@ from odoo.tools import SQL
 
 from odoo.addons.school_safety.models.safety_school_scorecard import COLORS, ScorecardPart, pct
 
-from .hr_employee_base import FIRE_TRAINING_MONTHS
-
 
 class SafetySchoolScorecard(models.Model):
     """The scorecard's drills and trainings (this addon's part).
@@ -12,20 +10,20 @@ class SafetySchoolScorecard(models.Model):
     Two parts, so that each can be replaced on its own:
 
     * ``safety_training_drills``: drill compliance from ``safety.drill.compliance``;
-    * ``safety_training_staff``: training compliance. For now the staff with a fire-safety
-      training done in the last 12 months (as the employees' "Fire-Safety Training Overdue"
-      says), against today's staff. The training records of issue 12 (courses, requirements,
-      certificates with an expiry) replace this part's ``monthly`` SQL by one over certificates:
-      +1 when a required certificate is valid, -1 when it expires, summed up to each month's end,
-      for the same two columns ``training_required`` and ``training_valid``.
+    * ``safety_training_staff``: training compliance, over the pairs (employee, course) that
+      today's staff must hold (``safety.training.compliance``): +1 when a certificate of the
+      pair starts to be held, -1 when it no longer is, summed up to each month's end (or today).
     """
 
     _inherit = "safety.school.scorecard"
     _depends = {
         "safety.drill.compliance": ["company_id", "period_end", "required_count", "done_count"],
         "safety.drill": ["company_id", "state", "date_actual"],
-        "safety.training": ["state", "topic", "date", "attendee_ids"],
-        "hr.employee": ["company_id", "active"],
+        "hr.employee": ["company_id", "active", "job_id", "safety_position", "safety_canteen"],
+        "safety.training.requirement": ["course_id", "bureau_id", "safety_role", "job_id", "school_type",
+                                        "active"],
+        "safety.training.course": ["active"],
+        "safety.training.certificate": ["employee_id", "course_id", "issue_date", "expiry_date"],
     }
 
     drills_done = fields.Integer(string="Drills Held", readonly=True)
@@ -41,10 +39,13 @@ class SafetySchoolScorecard(models.Model):
         string="Drill Compliance (%)", digits=(5, 1), aggregator="avg", readonly=True
     )
     drill_compliance_pct_color = fields.Selection(COLORS, string="Drill Compliance Colour", readonly=True)
-    training_required = fields.Integer(string="Staff to Train", readonly=True, help="Today's staff of the school.")
+    training_required = fields.Integer(
+        string="Trainings Required", readonly=True,
+        help="Courses today's staff must hold, one per employee and course their post requires.",
+    )
     training_valid = fields.Integer(
-        string="Staff Trained", readonly=True,
-        help="Staff with a fire-safety training done in the 12 months before the end of the period (or today).",
+        string="Trainings Held", readonly=True,
+        help="Of those, the ones held with a valid certificate at the end of the period (or today).",
     )
     training_compliance_pct = fields.Float(
         string="Training Compliance (%)", digits=(5, 1), aggregator="avg", readonly=True
@@ -89,18 +90,26 @@ class SafetySchoolScorecard(models.Model):
                 name="safety_training_staff",
                 monthly=SQL(
                     """
-                    WITH attended AS (
-                        SELECT DISTINCT e.company_id, e.id AS employee_id, t.date AS day
-                          FROM safety_training t
-                          JOIN safety_training_hr_employee_rel a ON a.training_id = t.id
-                          JOIN hr_employee e ON e.id = a.employee_id AND e.active
-                         WHERE t.state = 'done' AND t.topic = 'fire_safety'
+                    WITH required AS (
+                        -- today's staff and what their posts require (the compliance report's pairs)
+                        SELECT q.company_id, q.employee_id, q.course_id
+                          FROM (%(required)s) q
+                          JOIN school s ON s.company_id = q.company_id
+                    ), certificate AS (
+                        SELECT r.company_id, r.employee_id, r.course_id, c.issue_date AS day,
+                               COALESCE(c.expiry_date, 'infinity'::date) AS expiry
+                          FROM required r
+                          JOIN safety_training_certificate c
+                            ON c.employee_id = r.employee_id AND c.course_id = r.course_id
                     ), covered AS (
-                        -- trained on a day: valid up to 12 months later, or until the next training
+                        -- held from a certificate's issue until the next one takes over, or until the
+                        -- latest expiry of those issued so far has passed (merged, never counted twice)
                         SELECT company_id, day,
-                               LEAST(LEAD(day) OVER (PARTITION BY employee_id ORDER BY day),
-                                     (day + %(months)s * interval '1 month')::date + 1) AS until
-                          FROM attended
+                               LEAST(LEAD(day) OVER holder,
+                                     MAX(expiry) OVER (holder ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) + 1)
+                                   AS until
+                          FROM certificate
+                        WINDOW holder AS (PARTITION BY employee_id, course_id ORDER BY day, expiry)
                     ), event AS (
                         SELECT c.company_id, GREATEST(date_trunc('month', e.day)::date, s.first_month) AS month,
                                SUM(e.delta) AS delta
@@ -109,20 +118,17 @@ class SafetySchoolScorecard(models.Model):
                          CROSS JOIN LATERAL (VALUES (c.day, 1), (c.until, -1)) e(day, delta)
                          WHERE e.day <= s.today
                          GROUP BY 1, 2
-                    ), staff AS (
-                        SELECT s.company_id, (
-                                   SELECT COUNT(*) FROM hr_employee e WHERE e.company_id = s.company_id AND e.active
-                               )::int AS total
-                          FROM school s
+                    ), pairs AS (
+                        SELECT company_id, COUNT(*)::int AS total FROM required GROUP BY 1
                     )
-                    SELECT g.company_id, g.month, st.total AS training_required,
+                    SELECT g.company_id, g.month, COALESCE(p.total, 0) AS training_required,
                            (SUM(COALESCE(ev.delta, 0)) OVER (PARTITION BY g.company_id ORDER BY g.month))::int
                                AS training_valid
                       FROM grid g
-                      JOIN staff st ON st.company_id = g.company_id
+                      LEFT JOIN pairs p ON p.company_id = g.company_id
                       LEFT JOIN event ev ON ev.company_id = g.company_id AND ev.month = g.month
                     """,
-                    months=FIRE_TRAINING_MONTHS,
+                    required=self.env["safety.training.compliance"]._safety_compliance_query(fields.Date.today(), 0),
                 ),
                 columns={"training_required": "last", "training_valid": "last"},
                 figures={"training_compliance_pct": pct("training_valid", "training_required")},
@@ -154,8 +160,8 @@ class SafetySchoolScorecard(models.Model):
     def action_open_trainings(self):
         self.ensure_one()
         return self._safety_open(
-            "safety.training",
-            [("company_id", "=", self.company_id.id), ("state", "=", "done"), ("topic", "=", "fire_safety"),
-             ("date", "<=", self.as_of)],
-            self.env._("Fire-Safety Trainings"),
+            "safety.training.certificate",
+            [("company_id", "=", self.company_id.id), ("issue_date", "<=", self.as_of),
+             "|", ("expiry_date", "=", False), ("expiry_date", ">=", self.as_of)],
+            self.env._("Valid Certificates"),
         )

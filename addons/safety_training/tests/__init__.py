@@ -2,7 +2,14 @@ from . import test_drill
 from . import test_drill_compliance
 from . import test_drill_report
 from . import test_training
+from . import test_training_compliance
 from . import test_training_security
+from . import test_training_records_security
+from . import test_training_import
+from . import test_training_reminders
+from . import test_training_reports
+from . import test_training_migration
+from . import test_training_tour
 from . import test_demo_data
 from . import test_drill_tour
 from . import test_trust

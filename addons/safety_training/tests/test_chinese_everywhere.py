@@ -6,6 +6,7 @@ Each rendered text is searched for the suite's own English terms (the msgids of 
 addons' zh_CN.po that have a translation): none may be left."""
 
 import html
+import json
 import os
 import re
 from datetime import date, timedelta
@@ -14,8 +15,10 @@ import polib
 import pytz
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.safety_inspection.tests.common import SafetyInspectionCase
 from odoo.addons.school_safety.tests.common_letter import SIGNATURE, SafetyLetterCase
@@ -198,3 +201,24 @@ class TestChineseEverywhere(HttpCase, SafetyLetterCase, SafetyInspectionCase, Sa
         with self.assertRaises(Exception) as refused:
             owner.write({"rectification_description": "改一下"})
         self.assertChinese(str(refused.exception), "the refusal under acceptance")
+
+    def test_refusals_of_the_school_registration_in_the_users_language(self):
+        """A bureau manager registering a school with more than its profile, or with numbers the
+        database refuses, reads why in Chinese."""
+        Company = self.env["res.company"].with_user(self.user_manager).with_context(lang="zh_CN")
+        profile = {"name": "新学校", "parent_id": self.bureau.id, "safety_school_type": "primary"}
+        with self.assertRaises(AccessError) as refused:
+            Company.create([dict(profile, partner_id=self.env.ref("base.user_admin").partner_id.id)])
+        self.assertChinese(str(refused.exception), "the refusal of a field outside the profile")
+        # the database's rule, over RPC as the browser sends it
+        self.authenticate("t_manager", "t_manager")
+        with mute_logger("odoo.sql_db"):
+            response = self.url_open("/web/dataset/call_kw/res.company/create", data=json.dumps({
+                "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                    "model": "res.company", "method": "create", "args": [[dict(profile, safety_enrollment_day=-1)]],
+                    "kwargs": {"context": {"lang": "zh_CN"}},
+                },
+            }), headers={"Content-Type": "application/json"})
+        error = response.json()["error"]["data"]
+        self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
+        self.assertChinese(error["message"], "the refusal of a negative enrollment")

@@ -68,3 +68,38 @@ class TestTrainingDemoData(TransactionCase):
         self.assertGreater(
             self.env.ref("safety_training.drill_primary_earthquake_demo").date_actual.date(), hazard.deadline
         )
+
+    def test_demo_training_records(self):
+        """Most staff qualified, one school's fire safety about to lapse, a few missing, the
+        guards trained by the bureau (one failed), a cook's health certificate expired."""
+        Compliance = self.env["safety.training.compliance"]
+        states = dict(Compliance._read_group([], ["state"], ["__count"]))
+        total = sum(states.values())
+        self.assertGreater(states["valid"], 0.75 * total)
+        self.assertTrue(states.get("expiring") and states.get("missing") and states.get("expired"))
+        self.assertLess(states["missing"] + states["expired"], 0.1 * total)
+        guard_duty = self.env.ref("safety_training.course_guard_duty")
+        guards = Compliance.search([("course_id", "=", guard_duty.id)])
+        self.assertEqual(len(guards), 11)
+        self.assertEqual(guards.filtered(lambda r: r.state != "valid").employee_id,
+                         self.env.ref("school_safety.employee_junior_guard_3_demo"), "failed the bureau's test")
+        bureau_session = self.env.ref("safety_training.training_bureau_guard_demo")
+        self.assertTrue(bureau_session.is_bureau_wide)
+        self.assertEqual(bureau_session.state, "done")
+        self.assertEqual(len(bureau_session.attendance_ids.company_id), 4)
+        junior_fire = Compliance.search([
+            ("company_id", "=", self.env.ref("school_safety.school_junior_demo").id),
+            ("course_id", "=", self.env.ref("safety_training.course_fire_safety").id)])
+        self.assertEqual(set(junior_fire.mapped("state")), {"expiring"})
+        cook = self.env.ref("school_safety.employee_kindergarten_logistics_1_demo")
+        health = Compliance.search([("employee_id", "=", cook.id),
+                                    ("course_id", "=", self.env.ref("safety_training.course_health_certificate").id)])
+        self.assertEqual(health.state, "expired")
+        # 张伟 (login "staff") is reminded of his drowning-prevention training, and so is the officer
+        teacher = self.env.ref("school_safety.employee_primary_teacher_1_demo")
+        reminders = self.env["mail.activity"].search([("res_model", "=", "hr.employee"), ("res_id", "=", teacher.id)])
+        self.assertEqual(reminders.user_id, self.env.ref("school_safety.user_staff_demo")
+                         | self.env.ref("school_safety.user_officer_demo"))
+        self.assertRegex(reminders[0].summary, r"[\u4e00-\u9fff]")
+        first_aid = self.env.ref("safety_training.training_primary_first_aid_demo")
+        self.assertEqual(first_aid.course_id, self.env.ref("safety_training.course_first_aid"))

@@ -181,6 +181,22 @@ class TestDrillCompliance(SafetyTrainingCase):
         req.min_count = 4
         req.unlink()
 
+    @users("t_manager")
+    def test_one_requirement_per_bureau_school_type_and_boarding(self):
+        Requirement = self.env["safety.drill.requirement"]
+        vals = {"bureau_id": self.bureau.id, "school_type": "vocational", "period": "month", "min_count": 3}
+        first = Requirement.create(vals)
+        with self.assertRaises(ValidationError):
+            Requirement.create(dict(vals, min_count=2))
+        with self.assertRaises(ValidationError):
+            Requirement.create([dict(vals, school_type="special_education") for _i in range(2)])
+        boarding = Requirement.create(dict(vals, boarding_only=True))  # another row: boarding schools
+        first.action_archive()
+        second = Requirement.create(dict(vals, min_count=2))  # the archived one no longer counts
+        with self.assertRaises(ValidationError):
+            first.action_unarchive()
+        self.assertTrue(boarding.active and second.active)
+
     @users("t_officer_a", "t_inspector")
     def test_report_views_load(self):
         views = self.env["safety.drill.compliance"].get_views(
@@ -190,3 +206,25 @@ class TestDrillCompliance(SafetyTrainingCase):
         self.env["safety.drill.compliance"].read_group(
             [("compliant", "=", False)], ["shortfall:sum"], ["company_id", "period_start:month"], lazy=False
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDrillComplianceModes(SafetyTrainingCase):
+    """A requirement row counts tabletop exercises too, or real drills only."""
+
+    def test_real_drills_only(self):
+        self._done_drill(self.kindergarten, date(2026, 2, 10), mode="tabletop", evacuation_seconds=0)
+        Compliance = self.env["safety.drill.compliance"]
+
+        def first_quarter():
+            self.env.invalidate_all()
+            return Compliance.search([("company_id", "=", self.kindergarten.id),
+                                      ("period_start", "=", date(2026, 1, 1))])
+
+        self.assertEqual((first_quarter().done_count, first_quarter().compliant), (1, True))
+        requirement = self.env.ref("safety_training.drill_requirement_kindergarten")
+        requirement.drill_modes = "real"
+        self.assertEqual((first_quarter().done_count, first_quarter().compliant), (0, False))
+        self.assertIn("real drills only", requirement.display_name)
+        self._done_drill(self.kindergarten, date(2026, 3, 3))
+        self.assertEqual((first_quarter().done_count, first_quarter().compliant), (1, True))

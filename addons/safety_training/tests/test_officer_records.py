@@ -4,7 +4,6 @@ safety fields were missing on the public profiles non-HR users read employees th
 
 import json
 
-from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import SafetyTrainingCase
@@ -24,17 +23,19 @@ class TestOfficerRecords(HttpCase, SafetyTrainingCase):
 
     def test_officer_opens_trainings_marks_them_done_and_prints_drills(self):
         self.assertFalse(self.user_officer_a.has_group("hr.group_hr_user"))
-        training = self._training(attendee_ids=[Command.set((self.employee_staff_a | self.employee_guard_a).ids)])
+        training = self._training(attendees=self.employee_staff_a | self.employee_guard_a)
         drill = self._drill()
         drill.action_done()
         self.authenticate("t_officer_a", "t_officer_a")
         # the list and the form, with the attendees' safety positions, as the web client reads them
         rows = self._call("safety.training", "web_search_read", [], {
             "domain": [("id", "=", training.id)],
-            "specification": {"name": {}, "attendee_ids": {"fields": {"name": {}, "safety_position": {}}}},
+            "specification": {"name": {}, "attendance_ids": {"fields": {
+                "status": {}, "employee_id": {"fields": {"display_name": {}, "safety_position": {}}},
+            }}},
         })["records"]
         self.assertEqual(
-            sorted(a["safety_position"] for a in rows[0]["attendee_ids"]), ["class_teacher", "guard"]
+            sorted(a["employee_id"]["safety_position"] for a in rows[0]["attendance_ids"]), ["class_teacher", "guard"]
         )
         views = self._call("safety.training", "get_views", [[[False, "list"], [False, "form"]]])
         self.assertIn("form", views["views"])

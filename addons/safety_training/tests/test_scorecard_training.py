@@ -2,7 +2,6 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import SafetyTrainingCase
@@ -22,12 +21,13 @@ class TestScorecardTraining(SafetyTrainingCase):
         for day in (date(2026, 1, 15), date(2026, 3, 10), date(2026, 3, 20), date(2026, 5, 5)):
             cls._done_drill(cls.school_a, day)
         cls.drill_k = cls._done_drill(cls.kindergarten, date(2026, 2, 10))
-        last_year = cls._training(date=date(2025, 4, 10), attendee_ids=[
-            Command.set((cls.employee_officer_a | cls.employee_staff_a).ids)])
-        march = cls._training(date=date(2026, 3, 1), attendee_ids=[
-            Command.set((cls.employee_officer_a | cls.employee_principal_a).ids)])
-        first_aid = cls._training(date=date(2026, 2, 1), topic="first_aid",
-                                  attendee_ids=[Command.set(cls.employee_guard_a.ids)])
+        # fire safety (required of everyone, valid 12 months) in April last year and in March;
+        # first aid (required of no one here) in February
+        last_year = cls._training(date=date(2025, 4, 10), attendees=cls.employee_officer_a | cls.employee_staff_a)
+        march = cls._training(date=date(2026, 3, 1), attendees=cls.employee_officer_a | cls.employee_principal_a)
+        first_aid = cls._training(date=date(2026, 2, 1), course_id=cls._course("first_aid").id,
+                                  attendees=cls.employee_guard_a)
+        first_aid.attendance_ids.score = 90
         (last_year | march | first_aid).action_done()
         cls.march_training = march
 
@@ -58,16 +58,25 @@ class TestScorecardTraining(SafetyTrainingCase):
 
     def test_training_compliance(self):
         months = [self._row(self.school_a, "month", date(2026, m, 1)) for m in (1, 2, 3, 4, 5)]
-        self.assertEqual({m.training_required for m in months}, {4})
-        # trained in April last year: valid up to April 10 this year
+        # what today's staff must hold, as the compliance report lists it
+        compliance = self.env["safety.training.compliance"].search([("company_id", "=", self.school_a.id)])
+        self.assertGreater(len(compliance), 4)
+        self.assertEqual({m.training_required for m in months}, {len(compliance)})
+        # trained in April last year: valid up to April this year; the officer trained again in
+        # March counts once; first aid is required of no one
         self.assertEqual([m.training_valid for m in months], [2, 2, 3, 2, 2])
-        self.assertEqual([m.training_compliance_pct for m in months], [50.0, 50.0, 75.0, 50.0, 50.0])
+        self.assertEqual(months[2].training_compliance_pct, round(300.0 / len(compliance), 1))
         self.assertEqual(self._row(self.school_a, "quarter", date(2026, 1, 1)).training_valid, 3)
-        # the employees' own follow-up says the same today
-        employees = self.env["hr.employee"].search([("company_id", "=", self.school_a.id)])
-        self.assertEqual(len(employees.filtered(lambda e: not e.safety_fire_training_overdue)), 2)
-        trainings = self.env["safety.training"].search(months[2].action_open_trainings()["domain"])
-        self.assertIn(self.march_training, trainings)
+        self.assertEqual(self._row(self.school_a, "quarter", date(2026, 4, 1)).training_valid, 2)
+        # the compliance report says the same today
+        held = compliance.filtered(lambda row: row.state in ("valid", "expiring"))
+        self.assertEqual(len(held), months[-1].training_valid)
+        # the figure opens the certificates held at the end of the period
+        certificates = self.env["safety.training.certificate"].search(months[2].action_open_trainings()["domain"])
+        self.assertEqual(set(certificates.mapped("employee_id")),
+                         {self.employee_officer_a, self.employee_staff_a, self.employee_principal_a,
+                          self.employee_guard_a})
+        self.assertIn(self.march_training, certificates.training_id)
 
     def test_monthly_report_sections(self):
         report = self.env["safety.monthly.report"]._safety_generate(date(2026, 3, 1), self.school_a, render=False)

@@ -25,7 +25,7 @@ class TestTrainingSecurity(SafetyTrainingCase):
         cls.drill_b = cls._drill(cls.school_b)
         cls.drill_k = cls._drill(cls.kindergarten)
         cls.drills = cls.drill_a | cls.drill_b | cls.drill_k
-        cls.training_a = cls._training(attendee_ids=[Command.set(cls.employee_staff_a.ids)])
+        cls.training_a = cls._training(attendees=cls.employee_staff_a)
         cls.training_b = cls._training(cls.school_b)
         cls.trainings = cls.training_a | cls.training_b
 
@@ -50,8 +50,9 @@ class TestTrainingSecurity(SafetyTrainingCase):
         drill.problem_ids.unlink()
         drill.unlink()
         self.drill_a.with_env(self.env).assessment = "Orderly"
-        training = self.env["safety.training"].create({"name": "First aid", "topic": "first_aid",
-                                                       "company_id": self.school_a.id})
+        training = self.env["safety.training"].create({
+            "name": "First aid", "course_id": self._course("first_aid").id, "company_id": self.school_a.id,
+        })
         training.hours = 1.5
         training.unlink()
 
@@ -65,7 +66,9 @@ class TestTrainingSecurity(SafetyTrainingCase):
         with self.assertRaises(AccessError):
             self.env["safety.drill"].create(dict(self._new_drill_vals(self.school_b)))
         with self.assertRaises(AccessError):
-            self.env["safety.training"].create({"name": "x", "company_id": self.school_b.id})
+            self.env["safety.training"].create({
+                "name": "x", "company_id": self.school_b.id, "course_id": self._course().id,
+            })
 
     @users("t_principal_a")
     def test_principal_reads_and_writes_but_cannot_delete(self):

@@ -10,7 +10,7 @@ from odoo.addons.school_safety.tests.common_rpc import HOSTILE_CONTEXT, RpcCase
 from .common import SafetyTrainingCase
 
 DRILL = ["state", "evacuation_seconds", "date_actual", "student_count", "company_id", "assessment"]
-TRAINING = ["state", "date", "hours", "external_count", "attendee_ids", "company_id"]
+TRAINING = ["state", "date", "hours", "external_count", "attendance_ids", "company_id", "certificate_ids"]
 
 
 @tagged("post_install", "-at_install")
@@ -63,18 +63,20 @@ class TestDrillTrainingTrust(RpcCase, SafetyTrainingCase):
                 self.assertRefused(login, "safety.training", "write", [training.ids, {"date": "2020-03-01"}])
                 self.assertRefused(login, "safety.training", "write", [training.ids, {"external_count": 250}])
                 self.assertRefused(
-                    login, "safety.training", "write", [training.ids, {"attendee_ids": [Command.clear()]}]
+                    login, "safety.training", "write", [training.ids, {"attendance_ids": [Command.clear()]}]
                 )
                 self.assertRefused(login, "safety.training", "write", [training.ids, {"company_id": self.school_b.id}])
         self.assertRefused("t_officer_a", "safety.training", "unlink", [training.ids])
         self.assertUnchanged(training, snapshot)
         self.assertRefused(
             "t_officer_a", "safety.training", "create",
-            [{"name": "Born done", "company_id": self.school_a.id, "date": str(date(2026, 3, 2)), "state": "done"}],
+            [{"name": "Born done", "company_id": self.school_a.id, "date": str(date(2026, 3, 2)), "state": "done",
+              "course_id": self._course().id}],
         )
         # marking done still needs an attendee, whatever the context says
         empty = self.assertAllowed(
-            "t_officer_a", "safety.training", "create", [{"name": "Empty", "company_id": self.school_a.id}]
+            "t_officer_a", "safety.training", "create",
+            [{"name": "Empty", "company_id": self.school_a.id, "course_id": self._course().id}],
         )
         self.assertRefused("t_officer_a", "safety.training", "action_done", [[empty]])
         self.assertEqual(self.env["safety.training"].browse(empty).state, "draft")

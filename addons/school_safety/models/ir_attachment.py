@@ -25,16 +25,17 @@ class IrAttachment(models.Model):
             )
             if locked:
                 return locked[0]
-        # attachments owned by an evidence record (signatures, chatter attachments)
-        self.env.cr.execute(
-            "SELECT DISTINCT res_model, res_id FROM ir_attachment WHERE id = ANY(%s) AND res_id IS NOT NULL",
-            [self.ids],
+        # attachments owned by an evidence record (signatures, chatter attachments): the
+        # owners of each model read at once
+        owners = self.sudo()._read_group(
+            [("id", "in", self.ids), ("res_model", "in", list(evidence)), ("res_id", "!=", False)],
+            ["res_model"], ["res_id:array_agg"],
         )
-        for res_model, res_id in self.env.cr.fetchall():
-            if res_model in evidence:
-                record = self.env[res_model].sudo().with_context(active_test=False).browse(res_id).exists()
-                if record and record._safety_is_locked():
-                    return record
+        for res_model, res_ids in owners:
+            records = self.env[res_model].sudo().with_context(active_test=False).browse(res_ids).exists()
+            locked = records.filtered(lambda record: record._safety_is_locked())
+            if locked:
+                return locked[0]
         return None
 
     def _safety_check_evidence(self):

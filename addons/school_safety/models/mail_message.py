@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, models
 from odoo.exceptions import UserError
 
@@ -11,11 +13,16 @@ class MailMessage(models.Model):
 
     def _safety_kept_record(self):
         evidence = {name for name, _fields in self.env["safety.evidence.mixin"]._safety_evidence_models()}
+        # the records of each evidence model these messages are on, read at once
+        res_ids = defaultdict(list)
         for message in self.sudo():
             if message.model in evidence and message.res_id:
-                record = self.env[message.model].sudo().with_context(active_test=False).browse(message.res_id).exists()
-                if record and record._safety_is_kept():
-                    return record
+                res_ids[message.model].append(message.res_id)
+        for model, ids in res_ids.items():
+            records = self.env[model].sudo().with_context(active_test=False).browse(ids).exists()
+            kept = records.filtered(lambda record: record._safety_is_kept())
+            if kept:
+                return kept[0]
         return None
 
     def _safety_check_kept(self):

@@ -2,6 +2,7 @@ import operator as py_operator
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.misc import clean_context
 
 SCHOOL_TYPES = [
     ("kindergarten", "Kindergarten"),
@@ -33,6 +34,8 @@ BUREAU_PROFILE_FIELDS = frozenset({
 })
 # registering a school: its profile under a bureau of theirs
 SCHOOL_CREATE_FIELDS = (SCHOOL_PROFILE_FIELDS - {"safety_principal_id", "safety_officer_id"}) | {"parent_id"}
+# ... which the school form sends empty as well: a new school has no people yet and is no bureau
+SCHOOL_CREATE_EMPTY_FIELDS = frozenset({"safety_principal_id", "safety_officer_id", "safety_is_bureau"})
 
 SHORTFALL_OPERATORS = {
     "=": py_operator.eq,
@@ -111,7 +114,6 @@ class ResCompany(models.Model):
     )
     safety_officer_id = fields.Many2one(
         "hr.employee",
-        string="Safety Officer",
         help="Deputy principal or head of the safety office running safety day to day.",
     )
     safety_latitude = fields.Float(string="Latitude", digits=(10, 7))
@@ -151,6 +153,17 @@ class ResCompany(models.Model):
             "AND safety_guard_rule_medium_max > safety_guard_rule_small_max)",
             "The guard rule needs positive numbers, and the one-guard threshold must be "
             "below the three-guard threshold.",
+        ),
+        (
+            "safety_position_valid",
+            "CHECK(safety_latitude BETWEEN -90 AND 90 AND safety_longitude BETWEEN -180 AND 180)",
+            "A school's position is impossible: latitude must lie between -90 and 90, longitude "
+            "between -180 and 180.",
+        ),
+        (
+            "safety_school_or_bureau",
+            "CHECK(safety_school_type IS NULL OR safety_is_bureau IS NOT TRUE)",
+            "A company cannot be both a school and an education bureau.",
         ),
     ]
 
@@ -216,17 +229,6 @@ class ResCompany(models.Model):
         matching = schools.filtered(lambda s: compare(s.safety_guard_shortfall, value or 0))
         return [("id", "in", matching.ids)]
 
-    @api.constrains("safety_school_type", "safety_is_bureau")
-    def _check_safety_school_or_bureau(self):
-        for company in self:
-            if company.safety_school_type and company.safety_is_bureau:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s cannot be both a school and an education bureau.",
-                        company=company.name,
-                    )
-                )
-
     @api.constrains("safety_principal_id", "safety_officer_id")
     def _check_safety_people_company(self):
         for company in self:
@@ -241,63 +243,19 @@ class ResCompany(models.Model):
                         )
                     )
 
-    @api.constrains(
-        "safety_enrollment_day",
-        "safety_enrollment_boarding",
-        "safety_building_floors",
-        "safety_guards_contracted",
-        "safety_guard_rule_small_max",
-        "safety_guard_rule_medium_max",
-        "safety_guard_rule_step",
-    )
-    def _check_safety_numbers(self):
-        for company in self:
-            if min(
-                company.safety_enrollment_day,
-                company.safety_enrollment_boarding,
-                company.safety_building_floors,
-                company.safety_guards_contracted,
-            ) < 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: enrollment, floors and guard numbers cannot be negative.",
-                        company=company.name,
-                    )
-                )
-            if (
-                min(company.safety_guard_rule_small_max, company.safety_guard_rule_step) < 1
-                or company.safety_guard_rule_medium_max <= company.safety_guard_rule_small_max
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the guard rule needs positive numbers, and the one-guard "
-                        "threshold must be below the three-guard threshold.",
-                        company=company.name,
-                    )
-                )
-
-    @api.constrains("safety_latitude", "safety_longitude")
-    def _check_safety_position(self):
-        for company in self:
-            if not -90 <= company.safety_latitude <= 90 or not -180 <= company.safety_longitude <= 180:
-                raise ValidationError(
-                    self.env._(
-                        "The position of %(company)s is impossible: latitude must lie "
-                        "between -90 and 90, longitude between -180 and 180.",
-                        company=company.name,
-                    )
-                )
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("safety_school_type"):
                 vals.setdefault("safety_start_date", fields.Date.context_today(self))
-        if self._safety_is_bureau_school_creation(vals_list):
+        profiles = self._safety_school_profiles(vals_list)
+        if profiles is not None:
             # A bureau manager registers schools under a bureau they belong to. Odoo keeps
-            # company creation to administrators, so this one case runs as superuser, with
-            # only the fields of a school profile (checked above).
-            companies = super(ResCompany, self.sudo()).create(vals_list).sudo(False)
+            # company creation to administrators, so this one case runs as superuser, with the
+            # fields of a school profile only (checked above) and no default from the client's
+            # context (a default_partner_id would hand the new school an existing contact).
+            privileged = self.with_env(self.env(context=clean_context(self.env.context), su=True))
+            companies = super(ResCompany, privileged).create(profiles).sudo(False)
         else:
             companies = super().create(vals_list)
         schools = companies.filtered("safety_bureau_id")
@@ -334,30 +292,39 @@ class ResCompany(models.Model):
             raise AccessError(
                 self.env._(
                     "Only Odoo administrators change %(fields)s of a school or a bureau.",
-                    fields=", ".join(
-                        sorted(self._fields[name]._description_string(self.env)
-                               if name in self._fields else name for name in wrong)
-                    ),
+                    fields=self._safety_field_labels(wrong),
                 )
             )
 
     @api.model
-    def _safety_is_bureau_school_creation(self, vals_list):
-        """A bureau manager (not an administrator) registering schools of their own bureau,
-        with nothing but school profile fields. Anything else is refused outright."""
+    def _safety_field_labels(self, names):
+        return ", ".join(sorted(
+            self._fields[name]._description_string(self.env) if name in self._fields else name for name in names
+        ))
+
+    @api.model
+    def _safety_school_profiles(self, vals_list):
+        """The schools a bureau manager (not an administrator) registers under a bureau of
+        their own, with nothing but the fields of a school profile: the values to create them
+        with. ``None`` when the caller is no such manager (the ordinary create applies).
+        Any other field is refused outright."""
         if self.env.su or self.env.user.has_group("base.group_erp_manager"):
-            return False
+            return None
         if not self.env.user.has_group("school_safety.group_bureau_manager"):
-            return False
+            return None
         user_companies = self.env.user.company_ids
+        profiles = []
         for vals in vals_list:
-            # the form also sends the empty values of the fields it shows (set nothing)
-            wrong = {name for name, value in vals.items() if name not in SCHOOL_CREATE_FIELDS and value}
+            # the form also sends the empty values of the other fields it shows (they set nothing)
+            wrong = {
+                name for name, value in vals.items()
+                if name not in SCHOOL_CREATE_FIELDS and (value or name not in SCHOOL_CREATE_EMPTY_FIELDS)
+            }
             if wrong:
                 raise AccessError(
                     self.env._(
                         "A school is registered with its profile only, not with: %(fields)s.",
-                        fields=", ".join(sorted(wrong)),
+                        fields=self._safety_field_labels(wrong),
                     )
                 )
             parent = self.browse(vals.get("parent_id")).exists()
@@ -370,7 +337,8 @@ class ResCompany(models.Model):
                 raise AccessError(
                     self.env._("A bureau manager registers schools, under a bureau of their own.")
                 )
-        return True
+            profiles.append({name: value for name, value in vals.items() if name in SCHOOL_CREATE_FIELDS})
+        return profiles
 
     def _safety_grant_bureau_users(self):
         """Give the bureau's own users access to the schools it supervises.

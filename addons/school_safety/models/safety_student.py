@@ -113,13 +113,15 @@ class SafetyStudent(models.Model):
         its bureau) reads the guardian's name, phone and email. A contact of a user account is
         left as it is (Odoo shows users' contacts to every user); a contact of another school
         is refused: the other school keeps its own."""
+        # the contacts of companies (schools, bureaus) among the guardians, looked up at once
+        company_partners = self.env["res.company"].sudo().search(
+            [("partner_id", "in", self.guardian_id.ids)]
+        ).partner_id
         for student in self:
             guardian = student.guardian_id.sudo()
             if guardian.user_ids or guardian.company_id == student.company_id:
                 continue
-            if guardian.company_id or guardian.is_company or self.env["res.company"].sudo().search_count(
-                [("partner_id", "=", guardian.id)], limit=1
-            ):
+            if guardian.company_id or guardian.is_company or guardian in company_partners:
                 raise ValidationError(
                     self.env._(
                         "The guardian contact %(guardian)s belongs to another school: register the "

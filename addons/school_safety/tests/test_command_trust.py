@@ -3,8 +3,8 @@ incidents as reported, the monthly reports once submitted, the scorecard and its
 
 from datetime import date, timedelta
 
-from odoo import fields
-from odoo.tests import tagged
+from odoo import Command, fields
+from odoo.tests import new_test_user, tagged
 
 from .common import SchoolSafetyCase
 from .common_rpc import HOSTILE_CONTEXT, RpcCase
@@ -115,3 +115,94 @@ class TestCommandTrust(RpcCase, SchoolSafetyCase):
             "bureau_id": self.bureau.id, "measure": "incident_count", "green_limit": 5, "amber_limit": 9,
         }])
         self.assertEqual(default.amber_limit, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCommandVisibility(RpcCase, SchoolSafetyCase):
+    """Who sees which rows of the command view, over /web/dataset/call_kw as the client asks:
+    the bureau its schools, a school only itself, another bureau nothing, whatever companies
+    the client claims in its context."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Company = cls.env["res.company"]
+        cls.other_bureau = Company.create({"name": "Other District Education Bureau", "safety_is_bureau": True})
+        cls.school_x = Company.create({
+            "name": "Other Primary School X", "parent_id": cls.other_bureau.id, "safety_school_type": "primary",
+            "safety_enrollment_day": 300,
+        })
+        (cls.school_a | cls.school_b | cls.school_x).write({"safety_start_date": date(2026, 1, 1)})
+        cls.user_other_inspector = new_test_user(
+            cls.env, login="t_other_inspector", groups="school_safety.group_bureau_inspector",
+            company_id=cls.other_bureau.id,
+            company_ids=[Command.set((cls.other_bureau | cls.school_x).ids)],
+            context={"mail_create_nolog": True, "no_reset_password": True},
+        )
+        cls.user_principal_x = new_test_user(
+            cls.env, login="t_principal_x", groups="school_safety.group_school_principal",
+            company_id=cls.school_x.id, company_ids=[Command.set(cls.school_x.ids)],
+            context={"mail_create_nolog": True, "no_reset_password": True},
+        )
+        values = {
+            "occurred_at": fields.Datetime.now() - timedelta(hours=1), "location": "Gate",
+            "category": "public_security", "description": "A stranger climbed the fence.",
+            "measures_taken": "Guards and police.",
+        }
+        cls.env["safety.incident"].create([
+            dict(values, company_id=school.id) for school in (cls.school_a, cls.school_b, cls.school_x)
+        ])
+        month = fields.Date.today().replace(day=1) - timedelta(days=1)
+        cls.env["safety.monthly.report"]._safety_generate(month, cls.school_a | cls.school_b | cls.school_x,
+                                                          render=False)
+        cls.everyone = cls.school_a | cls.school_b | cls.school_x
+
+    def _seen(self, login, model, context=None):
+        rows = self.assertAllowed(login, model, "search_read",
+                                  [[("company_id", "in", self.everyone.ids)], ["company_id"]], context=context)
+        return {row["company_id"][0] for row in rows}
+
+    def test_each_role_sees_its_schools(self):
+        expected = {
+            "t_inspector": self.school_a | self.school_b,
+            "t_manager": self.school_a | self.school_b,
+            "t_finance": self.school_a | self.school_b,
+            "t_principal_a": self.school_a,
+            "t_officer_a": self.school_a,
+            "t_principal_b": self.school_b,
+            "t_other_inspector": self.school_x,
+            "t_principal_x": self.school_x,
+        }
+        for model in ("safety.school.scorecard", "safety.incident", "safety.monthly.report"):
+            for login, schools in expected.items():
+                with self.subTest(model=model, login=login):
+                    self.assertEqual(self._seen(login, model), set(schools.ids))
+                    # the pivot and the dashboard read grouped figures: the same schools
+                    groups = self.assertAllowed(login, model, "read_group",
+                                                [[("company_id", "in", self.everyone.ids)], ["company_id"],
+                                                 ["company_id"]])
+                    self.assertEqual({g["company_id"][0] for g in groups}, set(schools.ids))
+        # staff and guards see none of it
+        for login in ("t_staff_a", "t_guard_a"):
+            for model in ("safety.school.scorecard", "safety.monthly.report"):
+                with self.subTest(model=model, login=login):
+                    self.assertRefused(login, model, "search_read", [[], ["company_id"]], context={})
+
+    def test_claimed_companies_do_not_widen_the_view(self):
+        # a client claiming the other bureau's schools in its context is refused, not answered
+        for login, foreign in (("t_principal_a", self.school_b), ("t_inspector", self.school_x),
+                               ("t_other_inspector", self.school_a)):
+            for model in ("safety.school.scorecard", "safety.incident", "safety.monthly.report"):
+                with self.subTest(model=model, login=login):
+                    self.assertRefused(login, model, "search_read", [[("company_id", "=", foreign.id)], ["id"]],
+                                       context=dict(HOSTILE_CONTEXT, allowed_company_ids=foreign.ids))
+        # and a record of another bureau is not read by its id
+        row = self.env["safety.school.scorecard"].search([("company_id", "=", self.school_x.id)], limit=1)
+        incident = self.env["safety.incident"].search([("company_id", "=", self.school_x.id)])
+        report = self.env["safety.monthly.report"].search([("company_id", "=", self.school_x.id)])
+        for model, record in (("safety.school.scorecard", row), ("safety.incident", incident),
+                              ("safety.monthly.report", report)):
+            with self.subTest(model=model):
+                self.assertTrue(record)
+                self.assertRefused("t_inspector", model, "read", [record.ids, ["company_id"]])
+                self.assertRefused("t_principal_a", model, "read", [record.ids, ["company_id"]])

@@ -1,5 +1,8 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common import SchoolSafetyCase
 
@@ -50,8 +53,10 @@ class TestGuardRule(SchoolSafetyCase):
             {"safety_guard_rule_small_max": 0},
             {"safety_guard_rule_step": 0},
         ):
-            with self.subTest(values=values), self.assertRaises(ValidationError):
+            with self.subTest(values=values), mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), \
+                    self.cr.savepoint():
                 self.bureau.write(values)
+                self.bureau.flush_recordset()
         self.assertEqual(self.bureau.safety_guard_rule_medium_max, 1000)
 
     def test_shortfall_counts_guard_employees_and_contracted(self):
@@ -71,16 +76,22 @@ class TestGuardRule(SchoolSafetyCase):
         self.assertEqual(self.school_a.safety_guards_employed, 1)
 
     def test_negative_and_impossible_values_are_refused(self):
-        with self.assertRaises(ValidationError):
-            self.school_a.safety_enrollment_day = -1
-        with self.assertRaises(ValidationError):
-            self.school_a.safety_latitude = 91
-        with self.assertRaises(ValidationError):
-            self.school_a.safety_longitude = -181
+        """By the database where it can hold the rule, else by the model."""
+        refused = [
+            (self.school_a, {"safety_enrollment_day": -1}),
+            (self.school_a, {"safety_building_floors": -2}),
+            (self.school_a, {"safety_latitude": 91}),
+            (self.school_a, {"safety_longitude": -181}),
+            (self.bureau, {"safety_school_type": "primary"}),
+            (self.school_a, {"safety_is_bureau": True}),
+        ]
+        for company, vals in refused:
+            with self.subTest(vals=vals), mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), \
+                    self.cr.savepoint():
+                company.write(vals)
+                company.flush_recordset()
         with self.assertRaises(ValidationError):
             self.school_a.safety_principal_id = self.employee_principal_b
-        with self.assertRaises(ValidationError):
-            self.bureau.safety_school_type = "primary"
 
     def test_school_form_as_bureau_manager(self):
         """The bureau manager registers a school in the school form."""

@@ -6,6 +6,7 @@ import json
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common_letter import SIGNATURE, SafetyLetterCase
 from .common_rpc import HOSTILE_CONTEXT, RpcCase
@@ -241,6 +242,62 @@ class TestLetterTrust(RpcCase, SafetyLetterCase):
             [{"name": "New School", "parent_id": self.bureau.id, "safety_school_type": "primary"}],
         )
         self.assertTrue(self.env["res.company"].browse(new).safety_is_school)
+
+    def test_privileged_school_creation_takes_only_its_fields(self):
+        """The one create that runs as superuser (a bureau manager registering a school) takes
+        the fields of a school profile and refuses any other, whatever the context says."""
+        Company = self.env["res.company"]
+        admin = self.env.ref("base.user_admin")
+        snapshot = admin.partner_id.read(["name", "email", "parent_id", "company_id"])
+        profile = {"name": "Hijack School", "parent_id": self.bureau.id, "safety_school_type": "primary"}
+        attacks = {
+            "partner_id": admin.partner_id.id,
+            "user_ids": [Command.link(admin.id)],
+            "safety_principal_id": self.employee_principal_a.id,
+            "safety_is_bureau": True,
+            "currency_id": self.env.ref("base.USD").id,
+            # empty values of fields the school form does not show are refused too
+            "active": False,
+            "sequence": 0,
+        }
+        for name, value in attacks.items():
+            with self.subTest(field=name):
+                message = self.assertRefused("t_manager", "res.company", "create", [[dict(profile, **{name: value})]])
+                self.assertIn("registered with its profile only", message)
+                self.assertIn(Company._fields[name]._description_string(self.env), message)
+        self.assertFalse(Company.search([("name", "=", "Hijack School")]))
+        self.assertUnchanged(admin.partner_id, snapshot)
+        # the client's defaults do not reach the privileged create either
+        hostile_defaults = dict(
+            HOSTILE_CONTEXT, default_partner_id=admin.partner_id.id, default_user_ids=[admin.id],
+            default_active=False, default_safety_is_bureau=True, default_parent_id=self.school_b.id,
+        )
+        new = self.assertAllowed(
+            "t_manager", "res.company", "create", [[dict(profile, name="Context School")]], context=hostile_defaults,
+        )
+        school = Company.browse(new)
+        self.assertNotEqual(school.partner_id, admin.partner_id)
+        self.assertTrue(school.active)
+        self.assertFalse(school.safety_is_bureau)
+        self.assertEqual(school.parent_id, self.bureau)
+        self.assertNotIn(admin, school.user_ids)
+        self.assertUnchanged(admin.partner_id, snapshot)
+        # the empty values the school form sends of its other fields set nothing
+        self.assertAllowed("t_manager", "res.company", "create", [[dict(
+            profile, name="Form School", safety_principal_id=False, safety_officer_id=False, safety_is_bureau=False,
+        )]])
+        # what the database refuses reaches the manager as a refusal with the rule's message
+        with mute_logger("odoo.sql_db"):
+            message = self.assertRefused(
+                "t_manager", "res.company", "create",
+                [[dict(profile, name="Negative School", safety_enrollment_day=-5)]],
+            )
+            self.assertIn("cannot be negative", message)
+            message = self.assertRefused(
+                "t_manager", "res.company", "write", [self.school_a.ids, {"safety_latitude": 95.0}], context={},
+            )
+            self.assertIn("latitude must lie between -90 and 90", message)
+        self.assertFalse(Company.search([("name", "=", "Negative School")]))
 
     def test_privileged_steps_check_their_caller(self):
         campaign = self.env["safety.letter.campaign"].create({
