@@ -57,7 +57,8 @@ class TestIncident(SchoolSafetyCase):
         mails = self.env["mail.mail"].sudo().search([("model", "=", "safety.incident"), ("res_id", "=", incident.id)])
         self.assertEqual(mails.recipient_ids, self.user_inspector.partner_id | self.user_manager.partner_id)
         self.assertEqual(len(mails), 2, "one email per language")
-        # kept as reported, whoever asks: the lock (a UserError, as AccessError is) refuses before the access rights are read
+        # kept as reported, whoever asks: the lock (a UserError, as AccessError is) refuses
+        # before the access rights are read
         with self.assertRaises(UserError):
             incident.write({"injured_count": 0})
         self.assertEqual(incident.injured_count, 1)
