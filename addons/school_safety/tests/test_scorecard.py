@@ -137,6 +137,35 @@ class TestScorecard(SchoolSafetyCase):
         )
         self.assertEqual([g["incident_count"] for g in groups], [0, 3])
 
+    def test_as_many_queries_for_more_schools(self):
+        """The list and the dashboard's grouped reads are one query each, whatever the number of
+        schools and figures (no query per row or per figure)."""
+        Card = self.env["safety.school.scorecard"]
+        fnames = [name for name, field in Card._fields.items() if field.store and field.type != "one2many"]
+
+        def queries():
+            self.env.invalidate_all()
+            card = Card.with_user(self.user_inspector)
+            before = self.env.cr.sql_log_count
+            rows = card.search_read([("period_type", "=", "year")], fnames)
+            card._read_group([("period_type", "=", "month")], ["period_start:month"],
+                             [f"{measure}:avg" for measure in Card._safety_scorecard_measures()])
+            card._read_group([("period_type", "=", "year")], ["company_id"], ["score:avg"])
+            return self.env.cr.sql_log_count - before, len(rows)
+
+        queries()  # warm the caches of the access rights and the rules
+        few, few_rows = queries()
+        more = self.env["res.company"].create([
+            {"name": f"Test School {i}", "parent_id": self.bureau.id, "safety_school_type": "primary",
+             "safety_start_date": date(2025, 1, 1)}
+            for i in range(3)
+        ])
+        self.user_inspector.company_ids |= more
+        queries()
+        many, many_rows = queries()
+        self.assertGreater(many_rows, few_rows)
+        self.assertEqual(many, few)
+
     def test_each_school_sees_its_own_row(self):
         Card = self.env["safety.school.scorecard"]
         domain = [("company_id", "in", (self.school_a | self.school_b).ids), ("period_type", "=", "year")]
