@@ -6,6 +6,8 @@ Builds a bureau of N schools (staff in a principal / deputies / middle managers 
 hierarchy, 40 class teachers each with their students' guardians) with SQL, then times in
 one run: the campaign generating the whole chain, the re-run on the complete chain, a raw
 SQL INSERT of the very same rows, and issuing (freezing the text of) every letter.
+With --compare-reads, also the campaign's reads of every school (raw SQL) against the same
+reads through the ORM.
 """
 import argparse
 import os
@@ -53,13 +55,13 @@ def build(env, schools, staff, guardians):
         return [row[0] for row in cr.fetchall()]
 
     ids = insert_employees([(c.id, f"Principal {c.id}", "principal", None) for c in companies])
-    principal = dict(zip(companies.ids, ids))
+    principal = dict(zip(companies.ids, ids, strict=True))
     for company_id, employee_id in principal.items():
         cr.execute("UPDATE res_company SET safety_principal_id = %s WHERE id = %s", [employee_id, company_id])
     rows = [(c, f"Deputy {c}-{i}", "deputy", principal[c]) for c in companies.ids for i in range(deputies)]
     deputy_ids = insert_employees(rows)
     deputy_of = {}
-    for row, emp in zip(rows, deputy_ids):
+    for row, emp in zip(rows, deputy_ids, strict=True):
         deputy_of.setdefault(row[0], []).append(emp)
     rows = [
         (c, f"Manager {c}-{i}", "middle_manager", deputy_of[c][i % deputies])
@@ -67,7 +69,7 @@ def build(env, schools, staff, guardians):
     ]
     manager_ids = insert_employees(rows)
     manager_of = {}
-    for row, emp in zip(rows, manager_ids):
+    for row, emp in zip(rows, manager_ids, strict=True):
         manager_of.setdefault(row[0], []).append(emp)
     others = staff - 1 - deputies - managers
     positions = ["class_teacher"] * class_teachers + ["teacher", "logistics", "guard"] * others
@@ -76,8 +78,8 @@ def build(env, schools, staff, guardians):
         for c in companies.ids for i in range(others)
     ]
     staff_ids = insert_employees(rows)
-    teachers = [emp for row, emp in zip(rows, staff_ids) if row[2] == "class_teacher"]
-    teacher_company = {emp: row[0] for row, emp in zip(rows, staff_ids) if row[2] == "class_teacher"}
+    teachers = [emp for row, emp in zip(rows, staff_ids, strict=True) if row[2] == "class_teacher"]
+    teacher_company = {emp: row[0] for row, emp in zip(rows, staff_ids, strict=True) if row[2] == "class_teacher"}
     names = [f"Guardian {t}-{k}" for t in teachers for k in range(per_class)]
     cr.execute(
         """INSERT INTO res_partner (name, complete_name, active, type)
@@ -100,12 +102,49 @@ def build(env, schools, staff, guardians):
     return bureau, signatory
 
 
+def compare_reads(env, campaign):
+    """The campaign's reads of every school (what the planner needs), raw SQL then ORM."""
+    schools = env["res.company"].search([("safety_bureau_id", "=", campaign.bureau_id.id)])
+    Employee, Student, Letter = env["hr.employee"], env["safety.student"], env["safety.letter"]
+    env.invalidate_all()
+    with Timer() as t_sql:
+        for school in schools:
+            campaign._safety_read_school(school)
+    env.invalidate_all()
+    with Timer() as t_orm:
+        for school in schools:
+            employees = Employee.search_fetch(
+                [("company_id", "=", school.id), ("safety_position", "not in", [False, "bureau"])],
+                ["name", "parent_id", "safety_position", "work_contact_id"], order="id",
+            )
+            rows = [(e.id, e.name, e.parent_id.id, e.safety_position, e.work_contact_id.id) for e in employees]
+            students = Student.search_fetch(
+                [("company_id", "=", school.id)], ["name", "class_name", "class_teacher_id", "guardian_id"], order="id"
+            )
+            students.guardian_id.fetch(["name"])
+            rows += [
+                (s.id, s.name, s.class_name, s.class_teacher_id.id, s.guardian_id.id, s.guardian_id.name)
+                for s in students
+            ]
+            letters = Letter.search_fetch(
+                [("campaign_id", "=", campaign.id), ("company_id", "=", school.id)], ["level", "party_key"]
+            )
+            rows += [((letter.level, letter.party_key), letter.id) for letter in letters]
+            env.invalidate_all()  # one school at a time, as the campaign does
+    return (
+        f"reading every school for the planner: {t_sql.seconds:.3f} s with SQL, "
+        f"{t_orm.seconds:.3f} s through the ORM\n"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=200)
     parser.add_argument("--staff", type=int, default=150)
     parser.add_argument("--guardians", type=int, default=1600)
     parser.add_argument("--no-issue", action="store_true", help="skip timing the issue of every letter")
+    parser.add_argument("--compare-reads", action="store_true",
+                        help="also time the reads of every school through the ORM instead of SQL")
     args = parser.parse_args()
     with environment(commit=False) as env:
         cr = env.cr
@@ -133,6 +172,7 @@ def main():
             env.flush_all()
         cr.execute("SELECT count(*) FROM safety_letter WHERE campaign_id = %s", [campaign.id])
         assert cr.fetchone()[0] == letters, "the re-run created letters"
+        reads = compare_reads(env, campaign) if args.compare_reads else ""
         # the same rows, inserted by hand in one statement
         columns = (
             "id, campaign_id, company_id, year, level, template_id, parent_id, party_key, party_a_employee_id, "
@@ -155,6 +195,7 @@ def main():
             "raw SQL insert", t_raw.seconds,
             extra=(
                 f"re-run on the complete chain: {t_rerun.seconds:.3f} s\n"
+                + reads
                 + ("" if args.no_issue else f"issuing every letter (text frozen, links): {t_issue.seconds:.3f} s\n")
                 + f"peak RSS: {peak_rss_mb():.0f} MB"
             ),

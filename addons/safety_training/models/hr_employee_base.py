@@ -5,6 +5,8 @@ from .safety_training_compliance import COMPLIANCE_STATES
 
 # the worst state first: an employee's training state is the worst of their courses'
 STATE_ORDER = ("missing", "expired", "expiring", "valid")
+# who may read the compliance rows: an HR user outside the suite opens employees without them
+SUITE_READERS = "school_safety.group_school_staff,school_safety.group_bureau_inspector"
 
 
 class HrEmployeeBase(models.AbstractModel):
@@ -20,10 +22,11 @@ class HrEmployeeBase(models.AbstractModel):
     )
     safety_training_compliance_ids = fields.Many2many(
         "safety.training.compliance", string="Required Trainings", compute="_compute_safety_training",
+        groups=SUITE_READERS,
     )
     safety_training_state = fields.Selection(
         COMPLIANCE_STATES, string="Training Status", compute="_compute_safety_training",
-        search="_search_safety_training_state",
+        search="_search_safety_training_state", groups=SUITE_READERS,
         help="The worst state of the trainings the employee must hold: missing, expired, expiring or valid.",
     )
 

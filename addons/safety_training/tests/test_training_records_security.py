@@ -8,7 +8,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged, users
+from odoo.tests import Form, tagged, users
 
 from odoo.addons.school_safety.tests.common_rpc import HOSTILE_CONTEXT, RpcCase
 
@@ -74,6 +74,25 @@ class TestTrainingRecordsSecurity(RpcCase, SafetyTrainingCase):
                       "safety.training.compliance"):
             with self.assertRaises(AccessError):
                 self.env[model].search([])
+
+    def test_hr_user_outside_the_suite_keeps_the_employee_form(self):
+        """An HR officer who holds no safety role opens, creates and saves employees as before: the
+        compliance fields are not theirs to read, so the form leaves them out instead of failing."""
+        hr_only = self.env["res.users"].create({
+            "name": "HR only", "login": "hr_only_training", "company_id": self.school_a.id,
+            "company_ids": [(6, 0, self.school_a.ids)],
+            "groups_id": [(6, 0, self.env.ref("hr.group_hr_user").ids)],
+        })
+        env = self.env(user=hr_only)
+        form = Form(env["hr.employee"])
+        form.name = "New teacher"
+        employee = form.save()
+        self.assertEqual(employee.name, "New teacher")
+        self.assertNotIn("safety_training_state", env["hr.employee"].fields_get())
+        with self.assertRaises(AccessError):
+            employee.read(["safety_training_state"])
+        # a school user still reads the state of the same employee
+        self.assertIn("safety_training_state", self.env(user=self.user_officer_a)["hr.employee.public"].fields_get())
 
     @users("t_officer_a", "t_principal_a")
     def test_school_sees_its_staff_at_every_session_but_not_the_bureaus_sessions(self):

@@ -2,18 +2,22 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 import uuid
+from collections import defaultdict
 from datetime import timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
-from odoo.tools import consteq, html_sanitize
+from odoo.tools import SQL, consteq, groupby, html_sanitize
 from odoo.tools.sql import create_index
 
 from .safety_letter_template import LETTER_LEVELS
+
+_logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELDS = tuple(
     f"party_{side}_{name}"
@@ -60,6 +64,29 @@ PROGRESS = [
     ("superseded", "Superseded"),
 ]
 
+# The campaign's writes go in batches of so many letters per statement.
+INSERT_BATCH = 20000
+ISSUE_BATCH = 10000
+# Columns written by the bulk insert, with their PostgreSQL array types.
+INSERT_COLUMNS = (
+    ("campaign_id", "int4"),
+    ("company_id", "int4"),
+    ("year", "int4"),
+    ("level", "varchar"),
+    ("template_id", "int4"),
+    ("parent_id", "int4"),
+    ("party_key", "varchar"),
+    ("party_a_employee_id", "int4"),
+    ("party_a_name", "varchar"),
+    ("party_b_employee_id", "int4"),
+    ("party_b_partner_id", "int4"),
+    ("party_b_name", "varchar"),
+    ("student_id", "int4"),
+    ("class_name", "varchar"),
+    ("name", "varchar"),
+    ("verification_uuid", "varchar"),
+)
+
 
 class SafetyLetter(models.Model):
     """One responsibility letter between two parties.
@@ -96,16 +123,16 @@ class SafetyLetter(models.Model):
     party_a_employee_id = fields.Many2one(
         "hr.employee", string="Party A", readonly=True, index=True, ondelete="restrict"
     )
-    party_a_name = fields.Char(string="Party A Name", readonly=True)
+    party_a_name = fields.Char(readonly=True)
     party_b_employee_id = fields.Many2one(
-        "hr.employee", string="Party B Employee", readonly=True, index="btree_not_null",
+        "hr.employee", readonly=True, index="btree_not_null",
         ondelete="restrict",
     )
     party_b_partner_id = fields.Many2one(
         "res.partner", string="Party B Contact", readonly=True, index="btree_not_null",
         ondelete="restrict",
     )
-    party_b_name = fields.Char(string="Party B Name", readonly=True)
+    party_b_name = fields.Char(readonly=True)
     student_id = fields.Many2one(
         "safety.student", readonly=True, index="btree_not_null", ondelete="restrict"
     )
@@ -167,9 +194,10 @@ class SafetyLetter(models.Model):
         )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for letter in self:
             letter.access_url = f"/my/safety/letters/{letter.id}"
+        return result
 
     def _compute_verification_url(self):
         base = self.get_base_url() if self else ""
@@ -253,13 +281,15 @@ class SafetyLetter(models.Model):
         """action_issue. ``now`` is for the server only (the demo builder records an issue made
         weeks ago at its own time); callers over RPC reach action_issue, which gives none."""
         self._safety_check_leader()
-        drafts = self.filtered(lambda l: l.state == "draft")
+        drafts = self.filtered(lambda letter: letter.state == "draft")
         if self - drafts:
             raise UserError(self.env._("Only draft letters can be issued."))
         # checked who asks and what: the campaign issues as the server (a principal does not
         # read the bureau, whose name the letters state)
+        Letter = self.env["safety.letter"].sudo()
         for campaign in drafts.campaign_id.sudo():
-            campaign._safety_issue(drafts.filtered(lambda l, c=campaign: l.campaign_id == c).ids, now=now)
+            of_campaign = drafts.filtered(lambda letter, c=campaign: letter.campaign_id == c)
+            Letter._safety_issue(campaign, of_campaign.ids, now=now)
         return True
 
     def action_supersede(self):
@@ -269,7 +299,7 @@ class SafetyLetter(models.Model):
         return True
 
     def _safety_supersede(self):
-        letters = self.sudo().filtered(lambda l: l.state != "superseded")
+        letters = self.sudo().filtered(lambda letter: letter.state != "superseded")
         letters.activity_unlink(["school_safety.mail_activity_type_safety_letter_sign"])
         letters.write(
             {"state": "superseded", "progress": "superseded", "superseded_date": fields.Datetime.now()}
@@ -422,19 +452,19 @@ class SafetyLetter(models.Model):
         current = None
         for letter in self.sudo():
             lang = letter._safety_lang()
-            _ = self.with_context(lang=lang).env._
+            env = self.with_context(lang=lang).env
             key = (letter.company_id, letter.class_name, lang)
             if key != current:
                 current = key
                 blocks.append([
-                    _(
+                    env._(
                         "%(school)s, %(class_name)s: dear parents, please open your own link below "
                         "to read and sign the school-family safety responsibility letter.",
                         school=letter.company_id.name, class_name=letter.class_name or "",
                     )
                 ])
             blocks[-1].append(
-                _(
+                env._(
                     "%(student)s's guardian %(guardian)s: %(link)s",
                     student=letter.student_id.name or "",
                     guardian=letter.party_b_name or "",
@@ -638,3 +668,185 @@ class SafetyLetter(models.Model):
                     user_id=user.id,
                     note=self.env._("Please sign the safety responsibility letter %(name)s.", name=letter.name),
                 )
+
+    # ---------------------------------------- the campaign's writes (350,000 letters a year)
+    #
+    # A campaign writes every letter of a bureau at once: per-record ORM creates and writes
+    # (and their followers, tracking and recomputations) cost minutes there, so these write
+    # with one statement per batch (docs/benchmarks.md, "Responsibility letters"). Callers are
+    # the campaign's own steps; the uniqueness of (campaign, level, party) keeps re-runs from
+    # duplicating anything.
+
+    @api.model
+    def _safety_insert_plan(self, campaign, school, letters):
+        """Insert the letters the planner planned for ``school`` (``PlannedLetter`` rows,
+        lib/letter_planner.py), a depth at a time so each letter finds its parent's id;
+        returns the new letter ids."""
+        created = {}  # party key -> id of the letters inserted here
+        new_ids = []
+        for _depth, group in sorted(groupby(letters, key=lambda letter: letter.depth)):
+            for start in range(0, len(group), INSERT_BATCH):
+                chunk = group[start:start + INSERT_BATCH]
+                parent_ids = [letter.parent_id or created.get(letter.parent_key) for letter in chunk]
+                for key, letter_id in self._safety_insert_rows(campaign, school, chunk, parent_ids):
+                    created[key] = letter_id
+                    new_ids.append(letter_id)
+        self.invalidate_model()
+        return new_ids
+
+    @api.model
+    def _safety_insert_rows(self, campaign, school, letters, parent_ids):
+        """One INSERT of many draft letters, column arrays unnested; returns (party_key, id)."""
+        count = len(letters)
+        # the planned letters' fields as columns (one list per field), then the campaign's
+        values = dict(zip(letters[0]._fields, map(list, zip(*letters, strict=True)), strict=True))
+        values.update(
+            campaign_id=[campaign.id] * count,
+            company_id=[school.id] * count,
+            year=[campaign.year] * count,
+            parent_id=parent_ids,
+            verification_uuid=[str(uuid.uuid4()) for _index in range(count)],
+        )
+        uid = self.env.uid
+        self.env.cr.execute(SQL(
+            """INSERT INTO safety_letter (%s, state, progress, create_uid, write_uid, create_date, write_date)
+               SELECT *, 'draft', 'draft', %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
+                 FROM unnest(%s)
+               RETURNING party_key, id""",
+            SQL(", ").join(SQL.identifier(column) for column, _type in INSERT_COLUMNS),
+            uid,
+            uid,
+            SQL(", ").join(
+                SQL("%s::%s[]", values[column], SQL(type_)) for column, type_ in INSERT_COLUMNS
+            ),
+        ))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _safety_issue(self, campaign, letter_ids, now=None):
+        """Freeze the text of the draft letters ``letter_ids`` of ``campaign`` and give them
+        their signing links, in batches; the signers are told at once.
+
+        ``now`` (server only: the demo builder) is when they were issued, by default now."""
+        now = now or fields.Datetime.now()
+        letter_ids = list(letter_ids)
+        for start in range(0, len(letter_ids), ISSUE_BATCH):
+            self._safety_issue_batch(campaign, letter_ids[start:start + ISSUE_BATCH], now)
+
+    @api.model
+    def _safety_issue_batch(self, campaign, letter_ids, now):
+        cr = self.env.cr
+        self.flush_model()
+        cr.execute(SQL(
+            """SELECT l.id, l.template_id, l.party_a_name, l.party_b_name, c.name, s.name, s.class_name
+                 FROM safety_letter l
+                 JOIN res_company c ON c.id = l.company_id
+            LEFT JOIN safety_student s ON s.id = l.student_id
+                WHERE l.id = ANY(%s) AND l.state = 'draft'""",
+            letter_ids,
+        ))
+        rows = cr.fetchall()
+        if not rows:
+            return
+        Template = self.env["safety.letter.template"]
+        templates = Template.sudo().with_context(active_test=False).browse({row[1] for row in rows})
+        base_html = {template.id: template._safety_base_html() for template in templates}
+        ids, contents, tokens_b, tokens_a = [], [], [], []
+        for letter_id, template_id, party_a, party_b, school, student, class_name in rows:
+            ids.append(letter_id)
+            contents.append(Template._safety_fill(base_html[template_id], {
+                "bureau": campaign.bureau_id.name,
+                "school": school,
+                "year": str(campaign.year),
+                "party_a": party_a,
+                "party_b": party_b,
+                "student": student,
+                "class": class_name,
+            }))
+            tokens_b.append(str(uuid.uuid4()))
+            tokens_a.append(str(uuid.uuid4()))
+        deadline = campaign.sign_deadline or (now.date() + timedelta(days=30))
+        cr.execute(SQL(
+            """UPDATE safety_letter l
+                  SET content = v.content, access_token = v.token_b, party_a_access_token = v.token_a,
+                      state = 'issued', progress = 'pending', issue_date = %s, deadline = %s,
+                      access_token_expiry = %s, write_date = %s, write_uid = %s
+                 FROM unnest(%s::int4[], %s::text[], %s::varchar[], %s::varchar[])
+                   AS v(id, content, token_b, token_a)
+                WHERE l.id = v.id AND l.state = 'draft'""",
+            now, deadline, now + timedelta(days=campaign.token_validity_days), now, self.env.uid,
+            ids, contents, tokens_b, tokens_a,
+        ))
+        self.invalidate_model()
+        self._safety_notify_issued(campaign, ids)
+
+    @api.model
+    def _safety_notify_issued(self, campaign, letter_ids):
+        """Tell the signers at once that their letters wait (not a week later, at the first
+        reminder), in a few batches:
+
+        * a signer with an account gets an activity on their letter;
+        * a guardian with an email gets the email with their signing link;
+        * the party A of the other letters (the class teacher for guardians without email)
+          gets one activity per class to hand the links out (slips, class group);
+        * each party A with an account gets one activity for the letters they sign as party A.
+        """
+        letters = self.sudo().browse(letter_ids).filtered(lambda letter: letter.state == "issued")
+        if not letters:
+            return
+        school_lang = letters[0].company_id._safety_lang()
+
+        def told(user):
+            # the language of who is told (the job, or the manager issuing, may speak another)
+            return self.with_context(lang=user.lang or school_lang).env
+
+        sign_type = self.env.ref("school_safety.mail_activity_type_safety_letter_sign")
+        model_id = self.env["ir.model"]._get_id("safety.letter")
+        deadline = campaign.sign_deadline or fields.Date.today() + timedelta(days=14)
+        activities, emails = {}, []  # (letter, user) -> activity values: one each
+
+        def add(letter, user, note):
+            key = (letter.id, user.id)
+            if key in activities:
+                activities[key]["note"] += Markup("<br/>") + note
+            else:
+                activities[key] = {
+                    "res_model_id": model_id, "res_id": letter.id, "activity_type_id": sign_type.id,
+                    "user_id": user.id, "date_deadline": deadline, "note": Markup(escape(note)),
+                }
+
+        as_party_a = defaultdict(lambda: self.env["safety.letter"])
+        to_hand_out = defaultdict(lambda: self.env["safety.letter"])
+        for letter in letters:
+            a_user = letter.party_a_employee_id.user_id
+            b_user = letter.party_b_employee_id.user_id
+            if b_user:
+                add(letter, b_user, told(b_user)._(
+                    "Please sign the safety responsibility letter %(name)s.", name=letter.name))
+            elif letter.party_b_partner_id.email:
+                emails.append(letter.id)
+            elif a_user:
+                to_hand_out[(a_user, letter.student_id.class_name or "")] |= letter
+            if a_user:
+                as_party_a[a_user] |= letter
+        for user, group in as_party_a.items():
+            add(group[0], user, told(user)._(
+                "%(count)s safety letters wait for your signature as party A.", count=len(group)))
+        school_name = letters[0].company_id.name
+        for (user, class_name), group in to_hand_out.items():
+            add(group[0], user, told(user)._(
+                "%(count)s guardians of %(class_name)s have no email: hand them their signing "
+                "links (printed slips or the class group).",
+                count=len(group), class_name=class_name or school_name,
+            ))
+        # one create, no "assigned to you" email per activity
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            list(activities.values())
+        )
+        template = self.env.ref("school_safety.mail_template_safety_letter_reminder", raise_if_not_found=False)
+        if emails and template:
+            template.sudo().send_mail_batch(emails)
+        _logger.info(
+            "Letter campaign %s: %d letters issued, %d activities, %d emails with a signing link",
+            campaign.name, len(letters), len(activities), len(emails),
+        )

@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.tools import SQL
 
 
 class SafetyLetterCampaignLine(models.Model):
@@ -26,10 +25,8 @@ class SafetyLetterCampaignLine(models.Model):
     ]
 
     def _safety_count_letters(self):
+        """The letters of the campaign at this school, whichever companies the user has active."""
         self.ensure_one()
-        self.env["safety.letter"].flush_model(["campaign_id", "company_id"])
-        self.env.cr.execute(SQL(
-            "SELECT count(*) FROM safety_letter WHERE campaign_id = %s AND company_id = %s",
-            self.campaign_id.id, self.company_id.id,
-        ))
-        return self.env.cr.fetchone()[0]
+        return self.env["safety.letter"].sudo().search_count(
+            [("campaign_id", "=", self.campaign_id.id), ("company_id", "=", self.company_id.id)]
+        )

@@ -241,7 +241,7 @@ class TestScorecardLetters(SafetyLetterCase):
     def test_letters_signed(self):
         self.campaign._safety_generate(sync=True)
         letters = self.campaign.letter_ids.filtered(lambda letter: letter.company_id == self.school_a)
-        self.campaign.sudo()._safety_issue(letters.ids)
+        self.env["safety.letter"].sudo()._safety_issue(self.campaign, letters.ids)
         signed = letters[:3]
         for letter in signed:
             letter._safety_sign("a", SIGNATURE, "A", "10.0.0.1")

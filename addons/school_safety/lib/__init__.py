@@ -1,0 +1,1 @@
+"""Plain Python pieces of school_safety: no ORM, no environment, testable without a database."""
