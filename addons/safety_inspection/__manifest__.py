@@ -34,6 +34,8 @@
         "report/safety_patrol_checkpoint_label.xml",
         "report/safety_patrol_report.xml",
         "wizard/safety_hazard_ledger_wizard_views.xml",
+        "views/safety_school_scorecard_views.xml",
+        "data/safety_scorecard_data.xml",
     ],
     "assets": {
         "web.assets_backend": [

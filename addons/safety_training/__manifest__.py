@@ -29,9 +29,12 @@
         "views/safety_training_compliance_views.xml",
         "views/safety_drill_requirement_views.xml",
         "views/safety_training_course_views.xml",
+        "views/safety_school_scorecard_views.xml",
+        "data/safety_scorecard_data.xml",
     ],
     "demo": [
         "demo/safety_training_demo.xml",
+        "demo/safety_monthly_report_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,15 +1,16 @@
 {
     "name": "School Safety",
     "summary": "Schools as companies of an education bureau, safety roles, "
-    "responsibility letters, safety investment, and the ground the other safety addons build on",
-    "version": "18.0.1.2.0",
+    "responsibility letters, safety investment, incidents, the scorecard and monthly reports, "
+    "and the ground the other safety addons build on",
+    "version": "18.0.1.3.0",
     "category": "Human Resources/School Safety",
     "website": "https://github.com/school-safety/school-safety",
     "author": "School Safety contributors",
     "license": "AGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["hr", "portal", "analytic", "report_xlsx", "base_tier_validation"],
+    "depends": ["hr", "portal", "analytic", "report_xlsx", "base_tier_validation", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["qrcode"]},
     "data": [
         "security/school_safety_security.xml",
@@ -20,6 +21,10 @@
         "views/hr_employee_views.xml",
         "data/safety_letter_template_data.xml",
         "data/safety_letter_data.xml",
+        "data/ir_sequence_data.xml",
+        "data/safety_incident_data.xml",
+        "data/safety_monthly_report_data.xml",
+        "data/safety_scorecard_threshold_data.xml",
         "views/safety_student_views.xml",
         "views/safety_letter_template_views.xml",
         "views/safety_letter_campaign_views.xml",
@@ -37,11 +42,17 @@
         "report/safety_investment_reports.xml",
         "wizard/safety_investment_year_close_views.xml",
         "views/safety_investment_menus.xml",
+        "views/safety_incident_views.xml",
+        "views/safety_school_scorecard_views.xml",
+        "views/safety_monthly_report_views.xml",
+        "report/safety_monthly_report_reports.xml",
+        "data/safety_dashboard_data.xml",
     ],
     "demo": [
         "demo/school_safety_demo.xml",
         "demo/safety_student_demo.xml",
         "demo/safety_investment_demo.xml",
+        "demo/safety_incident_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -16,3 +16,5 @@ from . import res_users
 from . import safety_demo_builder
 from . import safety_hazard_cost
 from . import safety_investment_execution
+from . import safety_school_scorecard
+from . import safety_monthly_report

@@ -17,3 +17,4 @@ from . import test_trust
 from . import test_first_hour
 from . import test_demo_data
 from . import test_hazard_investment
+from . import test_scorecard_inspection

@@ -14,3 +14,5 @@ from . import hr_employee_base
 from . import safety_demo_builder
 from . import safety_drill_cost
 from . import safety_training_cost
+from . import safety_school_scorecard
+from . import safety_monthly_report

@@ -18,3 +18,4 @@ from . import test_officer_records
 from . import test_record_shapes
 from . import test_investment_cost
 from . import test_investment_demo
+from . import test_scorecard_training

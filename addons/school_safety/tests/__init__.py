@@ -14,3 +14,8 @@ from . import test_investment_fund
 from . import test_investment_execution
 from . import test_investment_security
 from . import test_investment_trust
+from . import test_incident
+from . import test_scorecard
+from . import test_monthly_report
+from . import test_command_trust
+from . import test_dashboard

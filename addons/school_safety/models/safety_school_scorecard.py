@@ -1,0 +1,423 @@
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
+COLORS = [("green", "Green"), ("amber", "Amber"), ("red", "Red")]
+# how a part's monthly column adds up into quarters and years
+ROLLUPS = ("sum", "last")
+# a row's id: the school's id times ID_SPAN plus the index of its period (months from 2000-01
+# below 600, quarters from 600, years from 900): stable, so a row opens again by its id
+ID_SPAN = 1000
+
+
+def pct(numerator, denominator):
+    """SQL of a percentage with one decimal of two columns of the rolled-up row ``r``
+    (NULL when the denominator is 0: no data, no colour)."""
+    return SQL(
+        "ROUND(100.0 * r.%s / NULLIF(r.%s, 0), 1)::float",
+        SQL.identifier(numerator), SQL.identifier(denominator),
+    )
+
+
+def ratio(numerator, denominator):
+    """SQL of an average with one decimal (NULL when the denominator is 0)."""
+    return SQL(
+        "ROUND(1.0 * r.%s / NULLIF(r.%s, 0), 1)::float",
+        SQL.identifier(numerator), SQL.identifier(denominator),
+    )
+
+
+@dataclass(frozen=True)
+class ScorecardPart:
+    """The columns one addon brings to the scorecard (``_safety_scorecard_parts``).
+
+    * ``name``: the part's alias in the query, unique;
+    * ``monthly``: SQL giving at most one row per ``(company_id, month)`` with ``columns``. It may
+      read the query's ``school`` (company_id, bureau_id, tz, today, first_month) and ``grid``
+      (company_id, bureau_id, tz, month, next_month, asof: one row per school and month, the
+      figures of a month being those at its end, or today for the current month);
+    * ``columns``: ``{column: "sum" | "last"}``, how the months add up into quarters and years:
+      flows (found in the month) are summed, states at the end of the period (open at its end)
+      take the last month's value. A missing row counts 0 for a flow and NULL (no data) for a
+      state;
+    * ``figures``: ``{column: SQL}``, figures derived from the rolled-up columns of the row ``r``
+      (``pct()``, ``ratio()``);
+    * ``measures``: ``{column: "higher" | "lower"}``, the figures coloured green, amber or red by
+      the bureau's thresholds (``safety.scorecard.threshold``) and counted in the score, with
+      whether a higher or a lower value is better. Each needs a field ``<column>_color``.
+
+    Every column and figure is a field of ``safety.school.scorecard`` that the addon declares.
+    """
+
+    name: str
+    monthly: SQL
+    columns: dict
+    figures: dict = field(default_factory=dict)
+    measures: dict = field(default_factory=dict)
+
+
+class SafetySchoolScorecard(models.Model):
+    """The bureau's scorecard: one row per school and period (month, quarter, year).
+
+    A report model read live from the records (``_table_query``), composed of the parts the
+    installed addons bring (``_safety_scorecard_parts``): school_safety brings the periods and
+    its own columns (letters, guards, incidents), safety_inspection its hazards, inspections and
+    patrols, safety_training its drills and trainings. The addons below never name the columns
+    of the addons above them. Each measure is coloured by the bureau's thresholds, and the
+    ``score`` (the share of green, amber counting half) ranks the schools of a period.
+    """
+
+    _name = "safety.school.scorecard"
+    _description = "School Safety Scorecard"
+    _auto = False
+    _order = "period_start desc, score desc, company_id"
+    _rec_names_search = ["company_id", "name"]
+    # what the query reads, flushed before it runs (each addon adds the models of its part)
+    _depends = {
+        "res.company": ["safety_school_type", "safety_bureau_id", "safety_start_date", "active", "partner_id",
+                        "safety_guards_required", "safety_guards_contracted", "safety_is_bureau"],
+        "res.partner": ["tz"],
+        "hr.employee": ["company_id", "active", "safety_position"],
+        "safety.letter": ["company_id", "year", "state", "issue_date", "signed_date", "superseded_date"],
+        "safety.incident": ["company_id", "occurred_at", "injured_count", "death_count"],
+        "safety.scorecard.threshold": ["bureau_id", "measure", "period_type", "green_limit", "amber_limit",
+                                       "active"],
+    }
+
+    name = fields.Char(string="Period", readonly=True)
+    company_id = fields.Many2one("res.company", string="School", readonly=True)
+    bureau_id = fields.Many2one("res.company", readonly=True)
+    period_type = fields.Selection(PERIOD_TYPES, readonly=True)
+    period_start = fields.Date(readonly=True)
+    period_end = fields.Date(readonly=True)
+    as_of = fields.Date(string="Figures As Of", readonly=True,
+                        help="The end of the period, or today for the current period.")
+    is_current = fields.Boolean(string="Current Period", readonly=True)
+    score = fields.Float(
+        digits=(5, 1), aggregator="avg", readonly=True,
+        help="Share of the school's coloured figures that are green, an amber one counting half (0-100).",
+    )
+    green_count = fields.Integer(string="Green Figures", readonly=True)
+    amber_count = fields.Integer(string="Amber Figures", readonly=True)
+    red_count = fields.Integer(string="Red Figures", readonly=True)
+    # ---- school_safety's columns
+    letters_total = fields.Integer(
+        string="Letters Issued", readonly=True,
+        help="Responsibility letters of the period's year issued by the end of the period, not superseded.",
+    )
+    letters_signed = fields.Integer(readonly=True)
+    letters_signed_pct = fields.Float(string="Letters Signed (%)", digits=(5, 1), aggregator="avg", readonly=True)
+    letters_signed_pct_color = fields.Selection(COLORS, string="Letters Signed Colour", readonly=True)
+    guards_required = fields.Integer(
+        readonly=True, help="GB/T 29315-2022, by the bureau's guard rule (today's)."
+    )
+    guards_employed = fields.Integer(readonly=True, help="Today's guards.")
+    guards_pct = fields.Float(
+        string="Guards Against Requirement (%)", digits=(5, 1), aggregator="avg", readonly=True
+    )
+    guards_pct_color = fields.Selection(COLORS, string="Guards Colour", readonly=True)
+    incident_count = fields.Integer(string="Incidents", readonly=True)
+    incident_count_color = fields.Selection(COLORS, string="Incidents Colour", readonly=True)
+    incident_injured = fields.Integer(string="People Injured", readonly=True)
+    incident_deaths = fields.Integer(string="Deaths", readonly=True)
+
+    # ------------------------------------------------------------ the parts
+
+    @api.model
+    def _safety_scorecard_parts(self):
+        """The parts of the scorecard, one per addon (``ScorecardPart``). An addon adds its own:
+        ``return super()._safety_scorecard_parts() + [ScorecardPart(...)]``, and declares its
+        columns, figures and ``<measure>_color`` fields on this model."""
+        return [ScorecardPart(
+            name="school_safety",
+            monthly=SQL("""
+                WITH letter AS (
+                    -- +1 to the letters when issued, +1 to the signed when signed, both -1 when
+                    -- superseded: the letters of a year as of any day are the sum up to it
+                    SELECT l.company_id, l.year, date_trunc('month', e.day)::date AS month,
+                           SUM(e.issued)::int AS issued, SUM(e.signed)::int AS signed
+                      FROM safety_letter l
+                      JOIN school s ON s.company_id = l.company_id
+                     CROSS JOIN LATERAL (VALUES
+                           ((l.issue_date AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date, 1, 0),
+                           ((l.signed_date AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date, 0, 1),
+                           (CASE WHEN l.issue_date IS NOT NULL
+                                 THEN (l.superseded_date AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date END, -1,
+                            CASE WHEN l.signed_date <= l.superseded_date THEN -1 ELSE 0 END)
+                     ) e(day, issued, signed)
+                     WHERE l.state != 'draft' AND e.day IS NOT NULL AND e.day <= s.today
+                     GROUP BY 1, 2, 3
+                ), letters AS (
+                    SELECT g.company_id, g.month, SUM(l.issued)::int AS issued, SUM(l.signed)::int AS signed
+                      FROM grid g
+                      JOIN letter l ON l.company_id = g.company_id
+                                   AND l.year = EXTRACT(YEAR FROM g.month) AND l.month <= g.month
+                     GROUP BY 1, 2
+                ), guards AS (
+                    SELECT s.company_id, c.safety_guards_required AS required,
+                           COALESCE(c.safety_guards_contracted, 0) + (
+                               SELECT COUNT(*) FROM hr_employee e
+                                WHERE e.company_id = s.company_id AND e.active AND e.safety_position = 'guard'
+                           )::int AS employed
+                      FROM school s JOIN res_company c ON c.id = s.company_id
+                ), incident AS (
+                    SELECT i.company_id,
+                           date_trunc('month', i.occurred_at AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date AS month,
+                           COUNT(*)::int AS n, SUM(i.injured_count)::int AS injured,
+                           SUM(i.death_count)::int AS deaths
+                      FROM safety_incident i
+                      JOIN school s ON s.company_id = i.company_id
+                     GROUP BY 1, 2
+                )
+                SELECT g.company_id, g.month,
+                       COALESCE(l.issued, 0) AS letters_total, COALESCE(l.signed, 0) AS letters_signed,
+                       gu.required AS guards_required, gu.employed AS guards_employed,
+                       i.n AS incident_count, i.injured AS incident_injured, i.deaths AS incident_deaths
+                  FROM grid g
+                  LEFT JOIN letters l ON l.company_id = g.company_id AND l.month = g.month
+                  LEFT JOIN guards gu ON gu.company_id = g.company_id
+                  LEFT JOIN incident i ON i.company_id = g.company_id AND i.month = g.month
+            """),
+            columns={
+                "letters_total": "last",
+                "letters_signed": "last",
+                "guards_required": "last",
+                "guards_employed": "last",
+                "incident_count": "sum",
+                "incident_injured": "sum",
+                "incident_deaths": "sum",
+            },
+            figures={
+                "letters_signed_pct": pct("letters_signed", "letters_total"),
+                "guards_pct": pct("guards_employed", "guards_required"),
+            },
+            measures={
+                "letters_signed_pct": "higher",
+                "guards_pct": "higher",
+                "incident_count": "lower",
+            },
+        )]
+
+    @api.model
+    def _safety_scorecard_measures(self):
+        """``{measure: "higher" | "lower"}`` of every installed part, in their order."""
+        measures = {}
+        for part in self._safety_scorecard_parts():
+            measures.update(part.measures)
+        return measures
+
+    # ------------------------------------------------------------ the query
+
+    @property
+    def _table_query(self):
+        return self._safety_scorecard_query()
+
+    @api.model
+    def _safety_scorecard_query(self, now=None):
+        """The scorecard's SQL, composed of the installed parts; ``now`` (UTC) is the moment
+        the figures are read at (by default now: tests freeze it)."""
+        parts = self._safety_scorecard_parts()
+        now = now or fields.Datetime.now()
+        ident = SQL.identifier
+        columns = [(part, name, rollup) for part in parts for name, rollup in part.columns.items()]
+        figures = [(name, expression) for part in parts for name, expression in part.figures.items()]
+        measures = self._safety_scorecard_measures()
+        part_ctes = SQL(", ").join(
+            SQL("%s AS (%s)", ident(f"part_{part.name}"), part.monthly) for part in parts
+        )
+        monthly_columns = SQL(", ").join(
+            SQL("COALESCE(%s.%s, 0) AS %s", ident(f"part_{part.name}"), ident(name), ident(name))
+            if rollup == "sum" else
+            SQL("%s.%s AS %s", ident(f"part_{part.name}"), ident(name), ident(name))
+            for part, name, rollup in columns
+        )
+        part_joins = SQL(" ").join(
+            SQL("LEFT JOIN %s ON %s.company_id = g.company_id AND %s.month = g.month",
+                ident(f"part_{part.name}"), ident(f"part_{part.name}"), ident(f"part_{part.name}"))
+            for part in parts
+        )
+        month_columns = SQL(", ").join(ident(name) for _part, name, _rollup in columns)
+        rolled_columns = SQL(", ").join(
+            SQL("SUM(%s) AS %s", ident(name), ident(name)) if rollup == "sum" else
+            SQL("(array_agg(%s ORDER BY month DESC))[1] AS %s", ident(name), ident(name))
+            for _part, name, rollup in columns
+        )
+        figure_columns = SQL("").join(
+            SQL(", %s AS %s", expression, ident(name)) for name, expression in figures
+        )
+        color_columns = SQL("").join(
+            SQL(", %s AS %s", self._safety_color_sql(name, direction), ident(f"{name}_color"))
+            for name, direction in measures.items()
+        )
+
+        def color_count(color):
+            if not measures:
+                return SQL("0")
+            return SQL(" + ").join(
+                SQL("COALESCE((%s = %s)::int, 0)", ident(f"{name}_color"), color) for name in measures
+            )
+
+        return SQL(
+            """
+            WITH school AS (
+                SELECT c.id AS company_id, c.safety_bureau_id AS bureau_id,
+                       COALESCE(NULLIF(p.tz, ''), 'Asia/Shanghai') AS tz,
+                       (%(now)s::timestamp AT TIME ZONE 'UTC'
+                                           AT TIME ZONE COALESCE(NULLIF(p.tz, ''), 'Asia/Shanghai'))::date AS today,
+                       date_trunc('month', COALESCE(c.safety_start_date, c.create_date::date))::date AS first_month
+                  FROM res_company c
+                  LEFT JOIN res_partner p ON p.id = c.partner_id
+                 WHERE c.safety_school_type IS NOT NULL AND c.active
+            ), grid AS (
+                SELECT s.company_id, s.bureau_id, s.tz, m::date AS month,
+                       (m + interval '1 month')::date AS next_month,
+                       LEAST((m + interval '1 month')::date - 1, s.today) AS asof
+                  FROM school s
+                 CROSS JOIN LATERAL generate_series(
+                       s.first_month::timestamp, date_trunc('month', s.today::timestamp), interval '1 month') m
+            ), %(part_ctes)s,
+            monthly AS (
+                SELECT g.company_id, g.bureau_id, g.month, g.next_month, g.asof, %(monthly_columns)s
+                  FROM grid g %(part_joins)s
+            ), rolled AS (
+                SELECT company_id, bureau_id, 'month' AS period_type, month AS period_start,
+                       next_month - 1 AS period_end, asof, %(month_columns)s
+                  FROM monthly
+                UNION ALL
+                SELECT company_id, bureau_id, 'quarter', date_trunc('quarter', month)::date,
+                       (date_trunc('quarter', month) + interval '3 months')::date - 1, MAX(asof), %(rolled_columns)s
+                  FROM monthly
+                 GROUP BY company_id, bureau_id, date_trunc('quarter', month)
+                UNION ALL
+                SELECT company_id, bureau_id, 'year', date_trunc('year', month)::date,
+                       (date_trunc('year', month) + interval '1 year')::date - 1, MAX(asof), %(rolled_columns)s
+                  FROM monthly
+                 GROUP BY company_id, bureau_id, date_trunc('year', month)
+            ), threshold AS (
+                -- per bureau and kind of period, each measure's [green, amber] limits: the
+                -- bureau's own row before the default, a row for the kind of period before one for all
+                SELECT b.bureau_id, pt.period_type,
+                       jsonb_object_agg(t.measure, jsonb_build_array(t.green_limit, t.amber_limit)) AS limits
+                  FROM (SELECT id AS bureau_id FROM res_company WHERE safety_is_bureau
+                        UNION ALL SELECT 0) b
+                 CROSS JOIN (VALUES ('month'), ('quarter'), ('year')) pt(period_type)
+                 CROSS JOIN LATERAL (
+                       SELECT DISTINCT ON (x.measure) x.measure, x.green_limit, x.amber_limit
+                         FROM safety_scorecard_threshold x
+                        WHERE x.active AND (x.bureau_id = b.bureau_id OR x.bureau_id IS NULL)
+                          AND (x.period_type = pt.period_type OR x.period_type IS NULL)
+                        ORDER BY x.measure, (x.bureau_id IS NULL), (x.period_type IS NULL)
+                 ) t
+                 GROUP BY b.bureau_id, pt.period_type
+            ), figured AS (
+                SELECT r.* %(figure_columns)s FROM rolled r
+            ), colored AS (
+                SELECT f.* %(color_columns)s
+                  FROM figured f
+                  LEFT JOIN threshold th ON th.bureau_id = COALESCE(f.bureau_id, 0)
+                                        AND th.period_type = f.period_type
+            )
+            SELECT k.company_id * %(span)s + CASE k.period_type
+                       WHEN 'month' THEN (EXTRACT(YEAR FROM k.period_start)::int - 2000) * 12
+                                         + EXTRACT(MONTH FROM k.period_start)::int - 1
+                       WHEN 'quarter' THEN 600 + (EXTRACT(YEAR FROM k.period_start)::int - 2000) * 4
+                                           + EXTRACT(QUARTER FROM k.period_start)::int - 1
+                       ELSE 900 + EXTRACT(YEAR FROM k.period_start)::int - 2000 END AS id,
+                   CASE k.period_type WHEN 'month' THEN to_char(k.period_start, 'YYYY-MM')
+                                      WHEN 'quarter' THEN to_char(k.period_start, 'YYYY "Q"Q')
+                                      ELSE to_char(k.period_start, 'YYYY') END AS name,
+                   k.period_end >= s.today AND k.period_start <= s.today AS is_current,
+                   k.asof AS as_of,
+                   k.*,
+                   ROUND((100.0 * (%(green)s) + 50.0 * (%(amber)s))
+                         / NULLIF((%(green)s) + (%(amber)s) + (%(red)s), 0), 1)::float AS score,
+                   (%(green)s) AS green_count, (%(amber)s) AS amber_count, (%(red)s) AS red_count
+              FROM colored k
+              JOIN school s ON s.company_id = k.company_id
+            """,
+            now=now, part_ctes=part_ctes, monthly_columns=monthly_columns, part_joins=part_joins,
+            month_columns=month_columns, rolled_columns=rolled_columns, figure_columns=figure_columns,
+            color_columns=color_columns, span=ID_SPAN,
+            green=color_count("green"), amber=color_count("amber"), red=color_count("red"),
+        )
+
+    @api.model
+    def _safety_color_sql(self, measure, direction):
+        """SQL of a measure's colour from the threshold row ``th``: higher is better, green from
+        the green limit, amber from the amber limit, else red; lower is better, green up to the
+        green limit, amber up to the amber limit, else red. No value or no threshold: no colour."""
+        limit = SQL("(th.limits -> %s ->> %s)::float", measure, 0)
+        amber = SQL("(th.limits -> %s ->> %s)::float", measure, 1)
+        value = SQL.identifier(measure)
+        compare = SQL(">=") if direction == "higher" else SQL("<=")
+        return SQL(
+            """CASE WHEN f.%(value)s IS NULL OR th.limits -> %(measure)s IS NULL THEN NULL
+                    WHEN f.%(value)s %(compare)s %(green)s THEN 'green'
+                    WHEN f.%(value)s %(compare)s %(amber)s THEN 'amber'
+                    ELSE 'red' END""",
+            value=value, measure=measure, compare=compare, green=limit, amber=amber,
+        )
+
+    # ------------------------------------------------------------ the records behind a figure
+
+    def _safety_local_bounds(self):
+        """(first day, day after the as-of date) of the row, and the same as UTC datetimes at
+        midnight in the school's time zone: what the figures of the row count."""
+        self.ensure_one()
+        tz = pytz.timezone(self.company_id.sudo()._safety_tz())
+        start = self.period_start
+        end = self.as_of + timedelta(days=1)
+
+        def utc(day):
+            return tz.localize(fields.Datetime.to_datetime(day)).astimezone(pytz.utc).replace(tzinfo=None)
+
+        return start, end, utc(start), utc(end)
+
+    def _safety_open(self, model, domain, name, views=("list", "form"), context=None):
+        """The window action listing ``model``'s records behind a figure of this row."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("%(figure)s: %(school)s, %(period)s",
+                               figure=name, school=self.company_id.name, period=self.name),
+            "res_model": model,
+            "domain": domain,
+            "views": [(False, view) for view in views],
+            "context": dict(context or {}, create=False),
+            "target": "current",
+        }
+
+    def action_open_letters(self):
+        self.ensure_one()
+        return self._safety_open(
+            "safety.letter",
+            [("company_id", "=", self.company_id.id), ("year", "=", self.period_start.year),
+             ("state", "!=", "draft")],
+            self.env._("Responsibility Letters"),
+            context={"search_default_group_progress": 1},
+        )
+
+    def action_open_school(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.company",
+            "res_id": self.company_id.id,
+            "views": [(self.env.ref("school_safety.res_company_view_form_school").id, "form")],
+            "target": "current",
+        }
+
+    def action_open_incidents(self):
+        self.ensure_one()
+        _start, _end, utc_start, utc_end = self._safety_local_bounds()
+        return self._safety_open(
+            "safety.incident",
+            [("company_id", "=", self.company_id.id), ("occurred_at", ">=", utc_start),
+             ("occurred_at", "<", utc_end)],
+            self.env._("Incidents"),
+        )
