@@ -27,9 +27,8 @@ from . import safety_budget
 from . import safety_budget_line
 from . import safety_budget_revision
 from . import safety_budget_revision_line
-from . import safety_demo_builder_investment
 from . import safety_incident
 from . import safety_school_scorecard
 from . import safety_scorecard_threshold
 from . import safety_monthly_report
-from . import safety_demo_builder_report
+from . import safety_demo_builder_bureau
