@@ -66,7 +66,7 @@ class SafetySchoolScorecard(models.Model):
 
     A report model read live from the records (``_table_query``), composed of the parts the
     installed addons bring (``_safety_scorecard_parts``): school_safety brings the periods and
-    its own columns (letters, guards, incidents), safety_inspection its hazards, inspections and
+    its own columns (letters, guards, incidents, safety investment), safety_inspection its hazards, inspections and
     patrols, safety_training its drills and trainings. The addons below never name the columns
     of the addons above them. Each measure is coloured by the bureau's thresholds, and the
     ``score`` (the share of green, amber counting half) ranks the schools of a period.
@@ -87,6 +87,10 @@ class SafetySchoolScorecard(models.Model):
         "safety.incident": ["company_id", "occurred_at", "injured_count", "death_count"],
         "safety.scorecard.threshold": ["bureau_id", "measure", "period_type", "green_limit", "amber_limit",
                                        "active"],
+        "safety.budget": ["company_id", "year", "state"],
+        "safety.budget.line": ["budget_id", "amount"],
+        # and the category column of the safety investment plan (flushed by the budget part)
+        "account.analytic.line": ["company_id", "date", "amount"],
     }
 
     name = fields.Char(string="Period", readonly=True)
@@ -125,6 +129,20 @@ class SafetySchoolScorecard(models.Model):
     incident_count_color = fields.Selection(COLORS, string="Incidents Colour", readonly=True)
     incident_injured = fields.Integer(string="People Injured", readonly=True)
     incident_deaths = fields.Integer(string="Deaths", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    budget_total = fields.Monetary(
+        string="Safety Budget", readonly=True,
+        help="The school's approved safety budget of the period's year (as revised), empty without one.",
+    )
+    budget_spent = fields.Monetary(
+        string="Spent to Date", readonly=True,
+        help="Safety investment spent in the period's year up to the end of the period (or today): every "
+             "analytic line of the school charged to a category of safety investment.",
+    )
+    budget_execution_pct = fields.Float(
+        string="Budget Execution (%)", digits=(5, 1), aggregator="avg", readonly=True,
+        help="Spent to date against the year's budget; empty without an approved budget.",
+    )
 
     # ------------------------------------------------------------ the parts
 
@@ -201,7 +219,60 @@ class SafetySchoolScorecard(models.Model):
                 "guards_pct": "higher",
                 "incident_count": "lower",
             },
-        )]
+        ), self._safety_scorecard_budget_part()]
+
+    @api.model
+    def _safety_scorecard_budget_part(self):
+        """The safety investment of the period's year: its approved budget, what was spent from
+        the first of January up to the end of the period (or today), and the ratio of the two.
+        Spending is what ``safety.investment.execution`` counts: the school's analytic lines
+        charged to a category of the "Safety Investment" plan, whose column is asked from the
+        plan each time (none yet: nothing spent)."""
+        category_column, _fund_column = self.env["account.analytic.plan"]._safety_columns()
+        if category_column:
+            self.env["account.analytic.line"].flush_model([category_column])
+            spent = SQL(
+                """
+                -- a line of the school's first year dated before its first month counts in it
+                SELECT l.company_id, GREATEST(date_trunc('month', l.date)::date, s.first_month) AS month,
+                       -SUM(l.amount) AS amount
+                  FROM account_analytic_line l
+                  JOIN school s ON s.company_id = l.company_id
+                 WHERE %(category)s IS NOT NULL
+                   AND l.date >= date_trunc('year', s.first_month) AND l.date <= s.today
+                 GROUP BY 1, 2
+                """,
+                category=SQL.identifier("l", category_column),
+            )
+        else:
+            spent = SQL("SELECT NULL::integer AS company_id, NULL::date AS month, 0::numeric AS amount WHERE FALSE")
+        return ScorecardPart(
+            name="school_safety_budget",
+            monthly=SQL(
+                """
+                WITH budget AS (
+                    SELECT b.company_id, b.year, COALESCE(SUM(bl.amount), 0) AS amount
+                      FROM safety_budget b
+                      JOIN school s ON s.company_id = b.company_id
+                      LEFT JOIN safety_budget_line bl ON bl.budget_id = b.id
+                     WHERE b.state IN ('approved', 'closed')
+                     GROUP BY 1, 2
+                ), spent AS (%(spent)s)
+                SELECT g.company_id, g.month, c.currency_id, bu.amount AS budget_total,
+                       SUM(COALESCE(sp.amount, 0)) OVER (
+                           PARTITION BY g.company_id, date_trunc('year', g.month) ORDER BY g.month
+                       ) AS budget_spent
+                  FROM grid g
+                  JOIN res_company c ON c.id = g.company_id
+                  LEFT JOIN budget bu ON bu.company_id = g.company_id AND bu.year = EXTRACT(YEAR FROM g.month)
+                  LEFT JOIN spent sp ON sp.company_id = g.company_id AND sp.month = g.month
+                """,
+                spent=spent,
+            ),
+            # both are the year's as of the end of each month: a quarter or a year takes its last
+            columns={"currency_id": "last", "budget_total": "last", "budget_spent": "last"},
+            figures={"budget_execution_pct": pct("budget_spent", "budget_total")},
+        )
 
     @api.model
     def _safety_scorecard_measures(self):
@@ -420,4 +491,14 @@ class SafetySchoolScorecard(models.Model):
             [("company_id", "=", self.company_id.id), ("occurred_at", ">=", utc_start),
              ("occurred_at", "<", utc_end)],
             self.env._("Incidents"),
+        )
+
+    def action_open_budget(self):
+        self.ensure_one()
+        return self._safety_open(
+            "safety.investment.execution",
+            [("company_id", "=", self.company_id.id), ("year", "=", self.period_start.year),
+             ("date", "<=", self.as_of)],
+            self.env._("Budget Execution"),
+            views=("pivot", "list"),
         )

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import SchoolSafetyCase
+from .common_investment import SafetyInvestmentCase
 from .common_letter import SIGNATURE, SafetyLetterCase
 
 NOW = datetime(2026, 5, 20, 4, 0)  # noon in Shanghai
@@ -256,3 +257,79 @@ class TestScorecardLetters(SafetyLetterCase):
         self.assertEqual(today.letters_signed_pct, round(100.0 * 3 / (len(letters) - 1), 1))
         opened = self.env["safety.letter"].search(today.action_open_letters()["domain"])
         self.assertEqual(opened, letters)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestScorecardBudget(SafetyInvestmentCase):
+    """The safety investment of the period's year: the approved budget, spent to date, and
+    execution; school B's rows do not see school A's money."""
+
+    PERIODS = (("month", date(2026, 2, 1)), ("month", date(2026, 3, 1)), ("month", date(2026, 4, 1)),
+               ("month", date(2026, 5, 1)), ("quarter", date(2026, 1, 1)), ("quarter", date(2026, 4, 1)),
+               ("year", date(2026, 1, 1)))
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        (cls.school_a | cls.school_b).write({"safety_start_date": date(2026, 1, 1)})
+
+    def _budget_figures(self, school, env=None):
+        """{(period type, start): (budget, spent to date, execution %)} of the school's rows."""
+        self.env.invalidate_all()
+        figures = {}
+        for period_type, start in self.PERIODS:
+            row = card(env or self.env, school, period_type, start)
+            figures[period_type, start] = (row.budget_total, row.budget_spent, row.budget_execution_pct)
+        return figures
+
+    def _executions(self, school):
+        """How many of the school's rows have an execution (not empty: the ORM reads NULL as 0)."""
+        [(count,)] = self.env["safety.school.scorecard"]._read_group(
+            [("company_id", "=", school.id)], [], ["budget_execution_pct:count"]
+        )
+        return count
+
+    def test_budget_spent_and_execution(self):
+        school_b_before = self._budget_figures(self.school_b)
+        # no approved budget yet: spending shows, the execution is empty (not 0 %)
+        self._spend(self.school_a, "guards", 30000, day=date(2026, 3, 10))
+        self.assertEqual(self._budget_figures(self.school_a)["month", date(2026, 3, 1)], (0, 30000, 0))
+        self.assertEqual(self._executions(self.school_a), 0)
+        self._approve(self.budget_a)  # 135,000
+        self._budget(self.school_b, guards=50000)  # a draft: not a budget yet
+        self._spend(self.school_a, "technical", 6000, fund=self.fund, day=date(2026, 3, 10))
+        self._spend(self.school_a, "insurance", 1200, day=date(2026, 4, 30))  # no line of the budget: counts
+        self._spend(self.school_a, "guards", 4000, day=date(2026, 5, 5))
+        self._spend(self.school_a, "guards", 7000, day=date(2026, 5, 25))  # after today: not spent yet
+        self._spend(self.school_a, "guards", 99999, day=date(2025, 12, 31))  # last year's
+        figures = self._budget_figures(self.school_a)
+        self.assertEqual(figures, {
+            ("month", date(2026, 2, 1)): (135000, 0, 0.0),
+            ("month", date(2026, 3, 1)): (135000, 36000, 26.7),
+            ("month", date(2026, 4, 1)): (135000, 37200, 27.6),
+            ("month", date(2026, 5, 1)): (135000, 41200, 30.5),
+            ("quarter", date(2026, 1, 1)): (135000, 36000, 26.7),
+            ("quarter", date(2026, 4, 1)): (135000, 41200, 30.5),
+            ("year", date(2026, 1, 1)): (135000, 41200, 30.5),
+        })
+        # school B: unchanged, no budget, nothing spent, no execution
+        self.assertEqual(self._budget_figures(self.school_b), school_b_before)
+        self.assertEqual(set(school_b_before.values()), {(0, 0, 0)})
+        self.assertEqual((self._executions(self.school_a), self._executions(self.school_b)), (5 + 2 + 1, 0))
+        # the pivot's average leaves out the school without a budget
+        [group] = self.env["safety.school.scorecard"].read_group(
+            [("company_id", "in", (self.school_a | self.school_b).ids), ("period_type", "=", "year")],
+            ["budget_execution_pct:avg", "budget_total:sum"], [],
+        )
+        self.assertEqual((group["budget_execution_pct"], group["budget_total"]), (30.5, 135000))
+        # the budget as revised (its lines as they are now) is the budget of every period of the year
+        self.budget_a.line_ids.filtered(lambda line: line.category_id == self.cat["guards"]).sudo().amount = 65000
+        self.assertEqual(self._budget_figures(self.school_a)["year", date(2026, 1, 1)], (100000, 41200, 41.2))
+        # finance reads the figures; the figure opens the budget's execution
+        year = card(self.env, self.school_a, "year", date(2026, 1, 1))
+        self.assertEqual(self._budget_figures(self.school_a, self.env(user=self.user_finance)),
+                         self._budget_figures(self.school_a))
+        execution = self.env["safety.investment.execution"].search(year.action_open_budget()["domain"])
+        self.assertEqual((execution.company_id, set(execution.mapped("year"))), (self.school_a, {2026}))
+        self.assertEqual(sum(execution.mapped("budget")), 100000)
