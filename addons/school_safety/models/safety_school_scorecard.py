@@ -6,6 +6,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .res_company import INVESTMENT_GROUPS
+
 PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
 COLORS = [("green", "Green"), ("amber", "Amber"), ("red", "Red")]
 # how a part's monthly column adds up into quarters and years
@@ -131,16 +133,16 @@ class SafetySchoolScorecard(models.Model):
     incident_deaths = fields.Integer(string="Deaths", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     budget_total = fields.Monetary(
-        string="Safety Budget", readonly=True,
+        string="Safety Budget", readonly=True, groups=INVESTMENT_GROUPS,
         help="The school's approved safety budget of the period's year (as revised), empty without one.",
     )
     budget_spent = fields.Monetary(
-        string="Spent to Date", readonly=True,
+        string="Spent to Date", readonly=True, groups=INVESTMENT_GROUPS,
         help="Safety investment spent in the period's year up to the end of the period (or today): every "
              "analytic line of the school charged to a category of safety investment.",
     )
     budget_execution_pct = fields.Float(
-        string="Budget Execution (%)", digits=(5, 1), aggregator="avg", readonly=True,
+        string="Budget Execution (%)", digits=(5, 1), aggregator="avg", readonly=True, groups=INVESTMENT_GROUPS,
         help="Spent to date against the year's budget; empty without an approved budget.",
     )
 

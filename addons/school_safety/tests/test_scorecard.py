@@ -142,7 +142,9 @@ class TestScorecard(SchoolSafetyCase):
         """The list and the dashboard's grouped reads are one query each, whatever the number of
         schools and figures (no query per row or per figure)."""
         Card = self.env["safety.school.scorecard"]
-        fnames = [name for name, field in Card._fields.items() if field.store and field.type != "one2many"]
+        # every figure the inspector may read (the budget figures are finance's and the schools')
+        fnames = [name for name, field in Card._fields.items()
+                  if field.store and field.type != "one2many" and not field.groups]
 
         def queries():
             self.env.invalidate_all()
@@ -333,3 +335,13 @@ class TestScorecardBudget(SafetyInvestmentCase):
         execution = self.env["safety.investment.execution"].search(year.action_open_budget()["domain"])
         self.assertEqual((execution.company_id, set(execution.mapped("year"))), (self.school_a, {2026}))
         self.assertEqual(sum(execution.mapped("budget")), 100000)
+        # the school's money is finance's and the school's own: the bureau's inspector reads the
+        # scorecard but not its budget figures, and the principal reads their school's
+        self.assertEqual(self._budget_figures(self.school_a, self.env(user=self.user_principal_a)),
+                         self._budget_figures(self.school_a))
+        inspector_year = year.with_user(self.user_inspector)
+        inspector_year.read(["score"])
+        for name in ("budget_total", "budget_spent", "budget_execution_pct"):
+            with self.assertRaises(AccessError):
+                inspector_year.read([name])
+        self.assertNotIn("budget_total", inspector_year.fields_get())
