@@ -1,0 +1,291 @@
+"""One school year played end to end on a real Odoo server, through public interfaces only.
+
+The suite is installed without demo data into a throwaway database and served on a free port.
+Only the initial setup (a bureau, one school, the role users and their employees) is made as
+the administrator; everything else is done as the role that does it in a school year: JSON-RPC
+calls of the models' own buttons (/web/dataset/call_kw) after /web/session/authenticate, the
+patrol scan endpoint as the guard's phone, the signing link as a guardian, and the HTTP
+downloads of the reports. Steps run in the year's order and depend on each other: one test.
+"""
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+import pytest
+
+PASSWORD = "year-2026-pass"
+# a 1x1 PNG: what the signature widget and a phone's camera send, base64-encoded
+PNG = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)).decode()
+CALL_TIMEOUT = 120
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RpcError(AssertionError):
+    pass
+
+
+class Session:
+    """One logged-in browser: its own cookie jar, JSON-RPC calls as its user."""
+
+    def __init__(self, base, db, login, password):
+        self.base, self.login = base, login
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        result = self.jsonrpc("/web/session/authenticate", {"db": db, "login": login, "password": password})
+        assert result and result.get("uid"), f"{login} could not log in: {result!r}"
+        self.uid = result["uid"]
+        self.company_id = result["user_companies"]["current_company"]
+        self.company_ids = sorted(int(c) for c in result["user_companies"]["allowed_companies"])
+
+    def request(self, path, data=None, headers=None, timeout=CALL_TIMEOUT):
+        req = urllib.request.Request(self.base + path, data=data, headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=timeout) as resp:
+                return resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def jsonrpc(self, path, params):
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}).encode()
+        status, _headers, raw = self.request(path, body, {"Content-Type": "application/json"})
+        assert status == 200, f"{self.login}: {path} answered HTTP {status}: {raw[:500]!r}"
+        answer = json.loads(raw)
+        if "error" in answer:
+            data = answer["error"].get("data", {})
+            raise RpcError(f"{self.login}: {path} failed: {data.get('name')}: {data.get('message')}\n"
+                           f"{data.get('debug', '')[-3000:]}")
+        return answer.get("result")
+
+    def call(self, model, method, *args, context=None, **kwargs):
+        ctx = {"allowed_company_ids": self.company_ids, "lang": "en_US", "tz": "Asia/Shanghai"}
+        ctx.update(context or {})
+        return self.jsonrpc(f"/web/dataset/call_kw/{model}/{method}", {
+            "model": model, "method": method, "args": list(args), "kwargs": dict(kwargs, context=ctx),
+        })
+
+    def create(self, model, vals, **kw):
+        ids = self.call(model, "create", [vals] if isinstance(vals, dict) else vals, **kw)
+        return ids[0] if isinstance(vals, dict) else ids
+
+    def read(self, model, ids, fields):
+        return self.call(model, "read", ids if isinstance(ids, list) else [ids], fields)
+
+    def read1(self, model, rid, fields):
+        return self.read(model, rid, fields)[0]
+
+    def search_read(self, model, domain, fields, **kw):
+        return self.call(model, "search_read", domain, fields, **kw)
+
+    def download(self, path):
+        status, headers, raw = self.request(path)
+        assert status == 200, f"{self.login}: {path} answered HTTP {status}: {raw[:1000]!r}"
+        return headers.get("Content-Type", ""), raw
+
+
+class Server:
+    def __init__(self, odoo_env, db, tmp):
+        self.env, self.db, self.tmp = odoo_env, db, tmp
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = tmp / "odoo.log"
+        self.proc = None
+
+    def args(self):
+        args = [
+            self.env["python"], f"{self.env['root']}/odoo-bin", "--addons-path", self.env["addons_path"],
+            "--data-dir", str(self.tmp / "data"), "-d", self.db, "--db-filter", f"^{self.db}$",
+        ]
+        if self.env["pghost"]:
+            args += ["--db_host", self.env["pghost"], "--db_port", self.env["pgport"],
+                     "--db_user", self.env["pguser"]]
+        return args
+
+    def install(self):
+        result = subprocess.run(
+            self.args() + ["-i", ",".join(self.env["suite_addons"]), "--without-demo=all",
+                           "--stop-after-init", "--log-level=warn", "--max-cron-threads=0"],
+            capture_output=True, text=True, timeout=900, env=dict(os.environ, TZ="UTC"),
+        )
+        assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+
+    def start(self):
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(
+                self.args() + ["--http-port", str(self.port), "--http-interface", "127.0.0.1",
+                               "--workers=0", "--max-cron-threads=0", "--log-level=info"],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=dict(os.environ, TZ="UTC"),
+            )
+        deadline = time.time() + 180
+        while True:
+            assert self.proc.poll() is None, f"Odoo stopped at start:\n{self.log_tail()}"
+            try:
+                with urllib.request.urlopen(f"{self.base}/web/login", timeout=10) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            assert time.time() < deadline, f"Odoo did not answer within 180 s:\n{self.log_tail()}"
+            time.sleep(1)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=60)
+
+    def log_tail(self, size=6000):
+        return self.log_path.read_text(errors="replace")[-size:] if self.log_path.exists() else ""
+
+    def session(self, login, password=PASSWORD):
+        return Session(self.base, self.db, login, password)
+
+
+@pytest.fixture(scope="module")
+def server(odoo_env, tmp_path_factory):
+    db = f"safety_pytest_year_{os.getpid()}"
+    subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
+    srv = Server(odoo_env, db, tmp_path_factory.mktemp("school_year"))
+    try:
+        srv.install()
+        srv.start()
+        yield srv
+    finally:
+        srv.stop()
+        subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
+
+
+def xmlid(admin, module, name):
+    rows = admin.search_read("ir.model.data", [("module", "=", module), ("name", "=", name)], ["res_id"])
+    assert rows, f"{module}.{name} is not installed"
+    return rows[0]["res_id"]
+
+
+def set_up_world(server):
+    """What the administrator sets up before the year: the bureau, one school, one user per
+    role holding only that role's group (bureau users: both companies) and their employees."""
+    admin = server.session("admin", "admin")
+    bureau = admin.create("res.company", {"name": "Riverside District Education Bureau", "safety_is_bureau": True})
+    school = admin.create("res.company", {
+        "name": "Riverside No. 1 Primary School", "parent_id": bureau,
+        "safety_school_type": "primary", "safety_enrollment_day": 850,
+    })
+    admin = server.session("admin", "admin")  # again, to have both new companies allowed
+    assert {bureau, school} <= set(admin.company_ids), admin.company_ids
+    roles = {
+        "manager": ("group_bureau_manager", bureau),
+        "inspector": ("group_bureau_inspector", bureau),
+        "finance": ("group_bureau_finance", bureau),
+        "principal": ("group_school_principal", school),
+        "officer": ("group_school_safety_officer", school),
+        "teacher": ("group_school_staff", school),
+        "guard": ("group_security_guard", school),
+    }
+    users = {}
+    for login, (group, company) in roles.items():
+        companies = [bureau, school] if company == bureau else [school]
+        users[login] = admin.create("res.users", {
+            "name": f"Year {login.title()}", "login": login, "password": PASSWORD,
+            "company_id": company, "company_ids": [(6, 0, companies)],
+            "groups_id": [(6, 0, [xmlid(admin, "school_safety", group)])],
+            "tz": "Asia/Shanghai",
+        }, context={"no_reset_password": True})
+
+    def employee(name, company, position, user=None, parent=None):
+        return admin.create("hr.employee", {
+            "name": name, "company_id": company, "safety_position": position,
+            "user_id": users.get(user, False), "parent_id": parent or False,
+        })
+
+    employees = {
+        "manager": employee("Bureau Head", bureau, "bureau", "manager"),
+        "inspector": employee("Bureau Inspector", bureau, "bureau", "inspector"),
+    }
+    employees["principal"] = employee("Principal Wang", school, "principal", "principal")
+    employees["officer"] = employee("Officer Li", school, "deputy", "officer", employees["principal"])
+    employees["teacher"] = employee("Teacher Zhao", school, "class_teacher", "teacher", employees["principal"])
+    employees["guard"] = employee("Guard Sun", school, "guard", "guard", employees["principal"])
+    admin.call("res.company", "write", [school], {
+        "safety_principal_id": employees["principal"], "safety_officer_id": employees["officer"],
+    })
+    admin.call("res.company", "write", [bureau], {"safety_officer_id": employees["inspector"]})
+    return {"bureau": bureau, "school": school, "users": users, "employees": employees}
+
+
+def test_school_year(server):
+    world = set_up_world(server)
+    as_ = {login: server.session(login) for login in world["users"]}
+    school = world["school"]
+    year = time.gmtime().tm_year
+
+    # ---- the letter campaign: generated by the bureau manager, signed along the chain
+    officer = as_["officer"]
+    officer.create("safety.student", {
+        "name": "Student Chen", "company_id": school, "class_name": "Class 3-1",
+        "class_teacher_id": world["employees"]["teacher"],
+        "guardian_name": "Guardian Chen", "guardian_phone": "13800000001",
+    })
+    manager = as_["manager"]
+    campaign = manager.create("safety.letter.campaign", {
+        "name": f"Safety responsibility letters {year}", "bureau_id": world["bureau"],
+        "bureau_signatory_id": world["employees"]["manager"], "lang": "en_US",
+    })
+    manager.call("safety.letter.campaign", "action_generate", [campaign])
+    letters = manager.search_read(
+        "safety.letter", [("campaign_id", "=", campaign)],
+        ["level", "state", "party_b_employee_id", "student_id"],
+    )
+    # bureau -> principal, principal -> officer, teacher and guard, teacher -> the guardian
+    assert len(letters) == 5, f"expected 5 letters, got {letters}"
+    assert {letter["state"] for letter in letters} == {"issued"}, letters
+    by_level = {}
+    for letter in letters:
+        by_level.setdefault(letter["level"], []).append(letter["id"])
+    # each party signs in the backend, from the top of the chain down
+    signing = [
+        ("bureau_principal", ("manager", "principal")),
+        ("principal_deputy", ("principal", "officer")),
+        ("middle_staff", ("principal", "teacher", "guard")),
+        ("class_teacher_guardian", ("teacher",)),
+    ]
+    for level, logins in signing:
+        for letter_id in by_level[level]:
+            parties = manager.read1("safety.letter", letter_id, ["party_a_employee_id", "party_b_employee_id"])
+            for login in logins:
+                party_ids = {parties["party_a_employee_id"] and parties["party_a_employee_id"][0],
+                             parties["party_b_employee_id"] and parties["party_b_employee_id"][0]}
+                if world["employees"][login] in party_ids:
+                    as_[login].call("safety.letter", "action_sign", [letter_id], PNG)
+    # the guardian signs through the link the class teacher hands out
+    guardian_letter = by_level["class_teacher_guardian"][0]
+    link = as_["teacher"].call("safety.letter", "action_signing_link", [guardian_letter])["url"]
+    parts = urllib.parse.urlsplit(link)
+    path, token = parts.path, urllib.parse.parse_qs(parts.query)["access_token"][0]
+    guardian = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    with guardian.open(f"{server.base}{path}?access_token={token}", timeout=CALL_TIMEOUT) as resp:
+        assert resp.status == 200 and b"Guardian Chen" in resp.read(), "the guardian's page does not open"
+    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+        "access_token": token, "name": "Guardian Chen", "signature": PNG}}).encode()
+    req = urllib.request.Request(f"{server.base}{path}/sign", data=body, headers={"Content-Type": "application/json"})
+    with guardian.open(req, timeout=CALL_TIMEOUT) as resp:
+        answer = json.loads(resp.read())
+    assert "error" not in answer.get("result", {}) and "error" not in answer, f"guardian signing: {answer}"
+    states = manager.search_read("safety.letter", [("campaign_id", "=", campaign)], ["name", "state"])
+    assert {letter["state"] for letter in states} == {"signed"}, f"letters left unsigned: {states}"
