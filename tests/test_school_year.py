@@ -289,3 +289,50 @@ def test_school_year(server):
     assert "error" not in answer.get("result", {}) and "error" not in answer, f"guardian signing: {answer}"
     states = manager.search_read("safety.letter", [("campaign_id", "=", campaign)], ["name", "state"])
     assert {letter["state"] for letter in states} == {"signed"}, f"letters left unsigned: {states}"
+
+    # ---- the quarterly inspection: one failed check raises a hazard
+    inspector = as_["inspector"]
+    templates = inspector.search_read(
+        "safety.inspection.template", [("inspection_types", "in", ("all", "bureau"))], ["name"], limit=1)
+    assert templates, "no checklist for the bureau's inspections is installed"
+    template = templates[0]["id"]
+    inspection = inspector.create("safety.inspection", {
+        "company_id": school, "inspection_type": "bureau_quarterly", "template_id": template,
+        "inspector_ids": [(6, 0, [world["users"]["inspector"]])],
+    })
+    inspector.call("safety.inspection", "action_start", [inspection])
+    lines = inspector.search_read(
+        "safety.inspection.line", [("inspection_id", "=", inspection)],
+        ["name", "photo_required", "severity"], order="sequence, id",
+    )
+    failed = next(line for line in lines if not line["photo_required"] and line["severity"] == "general")
+    for line in lines:
+        vals = {"result": "pass"}
+        if line["id"] == failed["id"]:
+            vals = {"result": "fail", "note": "Extinguisher without pressure", "location": "Building 2"}
+        inspector.call("safety.inspection.line", "write", [line["id"]], vals)
+    inspector.call("safety.inspection", "action_done", [inspection])
+    done = inspector.read1("safety.inspection", inspection, ["state", "score", "hazard_ids"])
+    assert done["state"] == "done" and len(done["hazard_ids"]) == 1, f"inspection after closing: {done}"
+    inspection_hazard = done["hazard_ids"][0]
+
+    # ---- its rectification: notice, owner's evidence, the principal's tier closes it
+    officer.call("safety.hazard", "write", [inspection_hazard], {
+        "measure": "Replace the extinguisher", "requirement": "Extinguishers charged and checked monthly",
+        "owner_id": world["users"]["teacher"], "rechecker_id": world["users"]["officer"],
+        "deadline": f"{year}-12-31", "funding_estimated": 300,
+    })
+    officer.call("safety.hazard", "action_issue_notice", [inspection_hazard])
+    teacher = as_["teacher"]
+    teacher.call("safety.hazard", "action_start_rectification", [inspection_hazard])
+    photo = teacher.create("ir.attachment", {"name": "after.png", "datas": PNG, "mimetype": "image/png"})
+    teacher.call("safety.hazard", "write", [inspection_hazard], {
+        "rectification_description": "Replaced and signed", "photo_after_ids": [(6, 0, [photo])],
+        "funding_actual": 280,
+    })
+    teacher.call("safety.hazard", "action_submit", [inspection_hazard])
+    submitted = officer.read1("safety.hazard", inspection_hazard, ["state", "review_ids"])
+    assert submitted["state"] == "submitted" and len(submitted["review_ids"]) == 1, submitted
+    as_["principal"].call("safety.hazard", "validate_tier", [inspection_hazard])
+    closed = officer.read1("safety.hazard", inspection_hazard, ["state", "validation_status", "closed_date"])
+    assert closed["state"] == "closed" and closed["validation_status"] == "validated", closed
