@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from http.cookiejar import CookieJar
 
 import pytest
@@ -28,6 +29,14 @@ PNG = base64.b64encode(bytes.fromhex(
     "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
 )).decode()
 CALL_TIMEOUT = 120
+
+
+def odoo_time(moment):
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def free_port():
@@ -336,3 +345,41 @@ def test_school_year(server):
     as_["principal"].call("safety.hazard", "validate_tier", [inspection_hazard])
     closed = officer.read1("safety.hazard", inspection_hazard, ["state", "validation_status", "closed_date"])
     assert closed["state"] == "closed" and closed["validation_status"] == "validated", closed
+
+    # ---- patrol: the officer plans a round, the guard's phone scans the gate and misses the hall
+    gate, hall = officer.create("safety.patrol.checkpoint", [
+        {"name": "North Gate", "company_id": school, "latitude": 30.0, "longitude": 120.0, "radius": 50},
+        {"name": "Main Hall", "company_id": school, "latitude": 30.001, "longitude": 120.0, "radius": 50},
+    ])
+    route = officer.create("safety.patrol.route", {
+        "name": "Evening round", "company_id": school,
+        "line_ids": [(0, 0, {"sequence": 10, "checkpoint_id": gate}), (0, 0, {"sequence": 20, "checkpoint_id": hall})],
+    })
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    patrol_round = officer.create("safety.patrol.round", {
+        "company_id": school, "route_id": route, "guard_ids": [(6, 0, [world["users"]["guard"]])],
+        "planned_start": odoo_time(now - timedelta(minutes=10)), "planned_end": odoo_time(now + timedelta(minutes=50)),
+    })
+    label = officer.read1("safety.patrol.checkpoint", gate, ["qr_payload"])["qr_payload"]
+    guard = as_["guard"]
+    guard.call("safety.patrol.round", "action_start", [patrol_round])
+    # scanned two minutes ago without network, sent now (a late sync)
+    scan = {"scan": {
+        "round_id": patrol_round, "token": label, "client_id": f"year-scan-{patrol_round:06d}",
+        "device_time": iso(now - timedelta(minutes=2)), "sent_time": iso(now),
+        "latitude": 30.0, "longitude": 120.0, "accuracy": 8.0, "device": "pytest phone",
+    }}
+    status, _headers, raw = guard.request(
+        "/safety_inspection/patrol/scan", json.dumps(scan).encode(), {"Content-Type": "application/json"})
+    answer = json.loads(raw)
+    assert status == 200 and answer.get("ok") and not answer.get("duplicate"), f"scan refused: {status} {answer}"
+    # the phone resends (no answer reached it): the same scan comes back, nothing is written twice
+    status, _headers, raw = guard.request(
+        "/safety_inspection/patrol/scan", json.dumps(scan).encode(), {"Content-Type": "application/json"})
+    again = json.loads(raw)
+    assert again.get("duplicate") and again["scan_id"] == answer["scan_id"], f"resend: {again}"
+    outcome = guard.call("safety.patrol.round", "action_finish", [patrol_round], "Hall locked for repairs")
+    walked = officer.read1("safety.patrol.round", patrol_round,
+                           ["state", "checkpoint_total", "checkpoint_done", "missed_checkpoint_ids"])
+    assert outcome == walked["state"] == "incomplete", walked
+    assert (walked["checkpoint_total"], walked["checkpoint_done"], walked["missed_checkpoint_ids"]) == (2, 1, [hall])
