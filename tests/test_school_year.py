@@ -383,3 +383,37 @@ def test_school_year(server):
                            ["state", "checkpoint_total", "checkpoint_done", "missed_checkpoint_ids"])
     assert outcome == walked["state"] == "incomplete", walked
     assert (walked["checkpoint_total"], walked["checkpoint_done"], walked["missed_checkpoint_ids"]) == (2, 1, [hall])
+
+    # ---- a fire drill held an hour ago: the blocked stairway it revealed becomes a hazard
+    drill = officer.create("safety.drill", {
+        "company_id": school, "drill_type": "fire", "mode": "real",
+        "commander_id": world["employees"]["officer"], "date_actual": odoo_time(now - timedelta(hours=1)),
+        "student_count": 800, "staff_count": 50, "evacuation_seconds": 110,
+        "problem_ids": [(0, 0, {"description": "East stairway blocked by desks", "location": "Building 1, east stairs",
+                                "category": "fire"})],
+    })
+    officer.call("safety.drill", "action_done", [drill])
+    problem = officer.search_read("safety.drill.problem", [("drill_id", "=", drill)], ["hazard_id"])
+    assert len(problem) == 1 and problem[0]["hazard_id"], f"the drill's problem raised no hazard: {problem}"
+    drill_hazard = officer.read1("safety.hazard", problem[0]["hazard_id"][0], ["state", "drill_id"])
+    assert drill_hazard["state"] == "registered" and drill_hazard["drill_id"][0] == drill, drill_hazard
+
+    # ---- a training: the teacher attends, the guard is excused; the certificate has an expiry
+    courses = officer.search_read("safety.training.course", [("validity_months", ">", 0)], ["validity_months"],
+                                  limit=1)
+    assert courses, "no training course with a validity is installed"
+    training = officer.create("safety.training", {
+        "name": "Fire safety for staff", "company_id": school, "course_id": courses[0]["id"],
+        "attendance_ids": [
+            (0, 0, {"employee_id": world["employees"]["teacher"], "status": "present"}),
+            (0, 0, {"employee_id": world["employees"]["guard"], "status": "excused"}),
+        ],
+    })
+    officer.call("safety.training", "action_done", [training])
+    certificates = officer.search_read("safety.training.certificate", [("training_id", "=", training)],
+                                       ["employee_id", "issue_date", "expiry_date", "state"])
+    assert [c["employee_id"][0] for c in certificates] == [world["employees"]["teacher"]], certificates
+    issued = datetime.strptime(certificates[0]["issue_date"], "%Y-%m-%d")
+    expiry = datetime.strptime(certificates[0]["expiry_date"], "%Y-%m-%d")
+    months = (expiry.year - issued.year) * 12 + expiry.month - issued.month
+    assert months == courses[0]["validity_months"], f"certificate valid {months} months: {certificates}"
