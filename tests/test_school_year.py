@@ -417,3 +417,50 @@ def test_school_year(server):
     expiry = datetime.strptime(certificates[0]["expiry_date"], "%Y-%m-%d")
     months = (expiry.year - issued.year) * 12 + expiry.month - issued.month
     assert months == courses[0]["validity_months"], f"certificate valid {months} months: {certificates}"
+
+    # ---- budget spending: the bureau's finance records an expense of the school on the safety plan
+    finance = as_["finance"]
+    fire = finance.search_read("account.analytic.account", [("code", "=", "SI04")], ["name"])
+    assert fire, "the safety investment category Fire Equipment (SI04) is not installed"
+    finance.create("account.analytic.line", {
+        "name": "Extinguishers refilled", "date": now.strftime("%Y-%m-%d"), "company_id": school,
+        "safety_category_id": fire[0]["id"], "safety_spent": 1200,
+    })
+    spent = finance.search_read("account.analytic.line", [("company_id", "=", school),
+                                                          ("safety_category_id", "!=", False)],
+                                ["safety_spent", "name"])
+    assert 1200 in [line["safety_spent"] for line in spent], f"the expense is not on the safety plan: {spent}"
+
+    # ---- an incident reported by the officer, acknowledged by the bureau
+    incident = officer.create("safety.incident", {
+        "company_id": school, "occurred_at": odoo_time(now - timedelta(minutes=30)),
+        "location": "Playground, basketball court", "category": "accident", "injured_count": 1, "death_count": 0,
+        "description": "A pupil fell while running and hurt a wrist.",
+        "measures_taken": "First aid by the school nurse; the guardian took the pupil to hospital.",
+    })
+    inspector.call("safety.incident", "action_acknowledge", [incident])
+    assert inspector.read1("safety.incident", incident, ["state"])["state"] == "acknowledged"
+
+    # ---- the scorecard of the year, as the bureau manager, against what was done
+    rows = manager.search_read("safety.school.scorecard", [
+        ("company_id", "=", school), ("period_type", "=", "year"), ("period_start", "=", f"{year}-01-01"),
+    ], [])
+    assert len(rows) == 1, f"expected one scorecard row for {year}: {rows}"
+    card = rows[0]
+    expected = {
+        "letters_total": 5, "letters_signed": 5, "letters_signed_pct": 100.0,
+        "guards_employed": 1,
+        "incident_count": 1, "incident_injured": 1, "incident_deaths": 0,
+        # the inspection's failed check and the drill's problem; the first closed
+        "hazards_found": 2, "hazards_closed": 1, "hazards_open": 1, "hazards_overdue": 0, "hazards_major_open": 0,
+        "inspections_done": 1, "inspection_score_last": done["score"],
+        # the round walked incomplete counts as due, not completed
+        "patrol_rounds_due": 1, "patrol_rounds_completed": 0, "scans_flagged_waiting": 0,
+        "drills_done": 1, "drills_credited": 1,
+        "training_valid": 1,
+        # the finance's expense and the closed rectification's actual cost (posted by the hazard)
+        "budget_spent": 1200 + 280,
+    }
+    got = {name: card[name] for name in expected}
+    assert got == expected, f"scorecard figures differ from what was done: {got} != {expected}"
+    assert card["budget_spent"] == sum(line["safety_spent"] for line in spent), (card["budget_spent"], spent)
