@@ -8,6 +8,7 @@ patrol scan endpoint as the guard's phone, the signing link as a guardian, and t
 downloads of the reports. Steps run in the year's order and depend on each other: one test.
 """
 import base64
+import io
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 from datetime import UTC, datetime, timedelta
 from http.cookiejar import CookieJar
 
@@ -37,6 +39,11 @@ def odoo_time(moment):
 
 def iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def first_of_last_month():
+    today = datetime.now(UTC).date()
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def free_port():
@@ -195,6 +202,8 @@ def set_up_world(server):
     school = admin.create("res.company", {
         "name": "Riverside No. 1 Primary School", "parent_id": bureau,
         "safety_school_type": "primary", "safety_enrollment_day": 850,
+        # it keeps its records since last month: the monthly report job makes last month's report
+        "safety_start_date": first_of_last_month().strftime("%Y-%m-%d"),
     })
     admin = server.session("admin", "admin")  # again, to have both new companies allowed
     assert {bureau, school} <= set(admin.company_ids), admin.company_ids
@@ -431,9 +440,11 @@ def test_school_year(server):
                                 ["safety_spent", "name"])
     assert 1200 in [line["safety_spent"] for line in spent], f"the expense is not on the safety plan: {spent}"
 
-    # ---- an incident reported by the officer, acknowledged by the bureau
+    # ---- an incident of last month (on the 15th, 10:00 in the school), reported by the officer,
+    # acknowledged by the bureau: it is in the monthly report the job makes of last month
+    incident_at = datetime.combine(first_of_last_month().replace(day=15), datetime.min.time()) + timedelta(hours=2)
     incident = officer.create("safety.incident", {
-        "company_id": school, "occurred_at": odoo_time(now - timedelta(minutes=30)),
+        "company_id": school, "occurred_at": odoo_time(incident_at),
         "location": "Playground, basketball court", "category": "accident", "injured_count": 1, "death_count": 0,
         "description": "A pupil fell while running and hurt a wrist.",
         "measures_taken": "First aid by the school nurse; the guardian took the pupil to hospital.",
@@ -450,7 +461,9 @@ def test_school_year(server):
     expected = {
         "letters_total": 5, "letters_signed": 5, "letters_signed_pct": 100.0,
         "guards_employed": 1,
-        "incident_count": 1, "incident_injured": 1, "incident_deaths": 0,
+        # (last month is of last year in January)
+        "incident_count": int(incident_at.year == year), "incident_injured": int(incident_at.year == year),
+        "incident_deaths": 0,
         # the inspection's failed check and the drill's problem; the first closed
         "hazards_found": 2, "hazards_closed": 1, "hazards_open": 1, "hazards_overdue": 0, "hazards_major_open": 0,
         "inspections_done": 1, "inspection_score_last": done["score"],
@@ -464,3 +477,33 @@ def test_school_year(server):
     got = {name: card[name] for name in expected}
     assert got == expected, f"scorecard figures differ from what was done: {got} != {expected}"
     assert card["budget_spent"] == sum(line["safety_spent"] for line in spent), (card["budget_spent"], spent)
+
+    # ---- the monthly report: made by the job on the first, filed by the principal, read by the bureau
+    admin = server.session("admin", "admin")
+    # the job as the server runs it on the first (the cron threads are off: Run Manually)
+    admin.call("ir.cron", "method_direct_trigger", [xmlid(admin, "school_safety", "ir_cron_safety_monthly_report")])
+    principal = as_["principal"]
+    month = first_of_last_month().strftime("%Y-%m-%d")
+    reports = principal.search_read("safety.monthly.report", [("company_id", "=", school), ("kind", "=", "school")],
+                                    ["month", "state", "sections"])
+    assert [r["month"] for r in reports] == [month], f"expected the school's report of {month}: {reports}"
+    report = reports[0]["id"]
+    principal.call("safety.monthly.report", "write", [report], {
+        "open_problems": "The blocked east stairway found in the drill.", "next_month_plan": "Winter drill.",
+    })
+    principal.call("safety.monthly.report", "action_refresh", [report])
+    principal.call("safety.monthly.report", "action_submit", [report])
+    inspector.call("safety.monthly.report", "action_acknowledge", [report])
+    filed = principal.read1("safety.monthly.report", report, ["state", "sections", "open_problems"])
+    assert filed["state"] == "acknowledged", filed["state"]
+    incidents = next(section for section in filed["sections"] if section["key"] == "incidents")
+    by_category = next(table for table in incidents["tables"] if table["title"] == "By category")
+    assert ["Accident or Disaster", 1, 1, 0] in by_category["rows"], f"last month's incident: {incidents}"
+    kind, pdf = principal.download(f"/report/pdf/school_safety.safety_monthly_report_document/{report}")
+    assert kind.startswith("application/pdf") and pdf.startswith(b"%PDF"), f"not a PDF: {kind} {pdf[:200]!r}"
+    kind, xlsx = principal.download(f"/report/xlsx/school_safety.safety_monthly_report_xlsx/{report}")
+    assert xlsx.startswith(b"PK"), f"not an Excel file: {kind} {xlsx[:200]!r}"
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
+        strings = book.read("xl/sharedStrings.xml").decode()
+    for text in ("Riverside No. 1 Primary School", "Playground, basketball court", "Winter drill."):
+        assert text in strings, f"the Excel report does not show {text!r}"
