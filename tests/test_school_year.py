@@ -335,25 +335,32 @@ def test_school_year(server):
     inspection_hazard = done["hazard_ids"][0]
 
     # ---- its rectification: notice, owner's evidence, the principal's tier closes it
-    officer.call("safety.hazard", "write", [inspection_hazard], {
-        "measure": "Replace the extinguisher", "requirement": "Extinguishers charged and checked monthly",
-        "owner_id": world["users"]["teacher"], "rechecker_id": world["users"]["officer"],
-        "deadline": f"{year}-12-31", "funding_estimated": 300,
-    })
-    officer.call("safety.hazard", "action_issue_notice", [inspection_hazard])
     teacher = as_["teacher"]
-    teacher.call("safety.hazard", "action_start_rectification", [inspection_hazard])
-    photo = teacher.create("ir.attachment", {"name": "after.png", "datas": PNG, "mimetype": "image/png"})
-    teacher.call("safety.hazard", "write", [inspection_hazard], {
-        "rectification_description": "Replaced and signed", "photo_after_ids": [(6, 0, [photo])],
-        "funding_actual": 280,
-    })
-    teacher.call("safety.hazard", "action_submit", [inspection_hazard])
-    submitted = officer.read1("safety.hazard", inspection_hazard, ["state", "review_ids"])
-    assert submitted["state"] == "submitted" and len(submitted["review_ids"]) == 1, submitted
-    as_["principal"].call("safety.hazard", "validate_tier", [inspection_hazard])
-    closed = officer.read1("safety.hazard", inspection_hazard, ["state", "validation_status", "closed_date"])
-    assert closed["state"] == "closed" and closed["validation_status"] == "validated", closed
+
+    def rectify(hazard, tiers, cost=0, **six_fixed):
+        """The officer issues the notice, the teacher rectifies with evidence (and what it cost)
+        and submits, each login of ``tiers`` accepts in turn; the last acceptance closes it."""
+        officer.call("safety.hazard", "write", [hazard], dict({
+            "requirement": "Checked monthly by the safety officer",
+            "owner_id": world["users"]["teacher"], "rechecker_id": world["users"]["officer"],
+            "deadline": f"{year}-12-31", "funding_estimated": 300,
+        }, **six_fixed))
+        officer.call("safety.hazard", "action_issue_notice", [hazard])
+        teacher.call("safety.hazard", "action_start_rectification", [hazard])
+        photo = teacher.create("ir.attachment", {"name": "after.png", "datas": PNG, "mimetype": "image/png"})
+        teacher.call("safety.hazard", "write", [hazard], {
+            "rectification_description": "Done and signed", "photo_after_ids": [(6, 0, [photo])],
+            "funding_actual": cost,
+        })
+        teacher.call("safety.hazard", "action_submit", [hazard])
+        submitted = officer.read1("safety.hazard", hazard, ["state", "review_ids"])
+        assert submitted["state"] == "submitted" and len(submitted["review_ids"]) == len(tiers), submitted
+        for login in tiers:
+            as_[login].call("safety.hazard", "validate_tier", [hazard])
+        closed = officer.read1("safety.hazard", hazard, ["state", "validation_status", "closed_date"])
+        assert closed["state"] == "closed" and closed["validation_status"] == "validated", closed
+
+    rectify(inspection_hazard, ["principal"], cost=280, measure="Replace the extinguisher")
 
     # ---- patrol: the officer plans a round, the guard's phone scans the gate and misses the hall
     gate, hall = officer.create("safety.patrol.checkpoint", [
@@ -399,13 +406,17 @@ def test_school_year(server):
         "commander_id": world["employees"]["officer"], "date_actual": odoo_time(now - timedelta(hours=1)),
         "student_count": 800, "staff_count": 50, "evacuation_seconds": 110,
         "problem_ids": [(0, 0, {"description": "East stairway blocked by desks", "location": "Building 1, east stairs",
-                                "category": "fire"})],
+                                "category": "fire", "level": "major"})],
     })
     officer.call("safety.drill", "action_done", [drill])
     problem = officer.search_read("safety.drill.problem", [("drill_id", "=", drill)], ["hazard_id"])
     assert len(problem) == 1 and problem[0]["hazard_id"], f"the drill's problem raised no hazard: {problem}"
-    drill_hazard = officer.read1("safety.hazard", problem[0]["hazard_id"][0], ["state", "drill_id"])
-    assert drill_hazard["state"] == "registered" and drill_hazard["drill_id"][0] == drill, drill_hazard
+    drill_hazard = officer.read1("safety.hazard", problem[0]["hazard_id"][0], ["state", "drill_id", "level"])
+    found = (drill_hazard["level"], drill_hazard["state"], drill_hazard["drill_id"][0])
+    assert found == ("major", "registered", drill), drill_hazard
+    # a major hazard: accepted by the principal, then by the bureau's inspector
+    rectify(drill_hazard["id"], ["principal", "inspector"], measure="Clear the stairway, fix the desks elsewhere",
+            contingency_plan="A teacher guards the stairway until it is clear")
 
     # ---- a training: the teacher attends, the guard is excused; the certificate has an expiry
     courses = officer.search_read("safety.training.course", [("validity_months", ">", 0)], ["validity_months"],
@@ -464,8 +475,8 @@ def test_school_year(server):
         # (last month is of last year in January)
         "incident_count": int(incident_at.year == year), "incident_injured": int(incident_at.year == year),
         "incident_deaths": 0,
-        # the inspection's failed check and the drill's problem; the first closed
-        "hazards_found": 2, "hazards_closed": 1, "hazards_open": 1, "hazards_overdue": 0, "hazards_major_open": 0,
+        # the inspection's failed check and the drill's problem, both closed
+        "hazards_found": 2, "hazards_closed": 2, "hazards_open": 0, "hazards_overdue": 0, "hazards_major_open": 0,
         "inspections_done": 1, "inspection_score_last": done["score"],
         # the round walked incomplete counts as due, not completed
         "patrol_rounds_due": 1, "patrol_rounds_completed": 0, "scans_flagged_waiting": 0,
