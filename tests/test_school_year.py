@@ -194,6 +194,11 @@ def xmlid(admin, module, name):
     return rows[0]["res_id"]
 
 
+def run_job(admin, module, cron):
+    """The scheduled job as the server runs it when it is due (Scheduled Actions > Run Manually)."""
+    admin.call("ir.cron", "method_direct_trigger", [xmlid(admin, module, cron)])
+
+
 def set_up_world(server):
     """What the administrator sets up before the year: the bureau, one school, one user per
     role holding only that role's group (bureau users: both companies) and their employees."""
@@ -250,6 +255,7 @@ def set_up_world(server):
 def test_school_year(server):
     world = set_up_world(server)
     as_ = {login: server.session(login) for login in world["users"]}
+    admin = server.session("admin", "admin")  # runs the jobs when they are due (the cron threads are off)
     school = world["school"]
     year = time.gmtime().tm_year
 
@@ -399,6 +405,16 @@ def test_school_year(server):
                            ["state", "checkpoint_total", "checkpoint_done", "missed_checkpoint_ids"])
     assert outcome == walked["state"] == "incomplete", walked
     assert (walked["checkpoint_total"], walked["checkpoint_done"], walked["missed_checkpoint_ids"]) == (2, 1, [hall])
+    # the morning round nobody walked: the job closing the rounds past their deadline finds it missed
+    # and tells the safety officer
+    morning = officer.create("safety.patrol.round", {
+        "company_id": school, "route_id": route, "guard_ids": [(6, 0, [world["users"]["guard"]])],
+        "planned_start": odoo_time(now - timedelta(hours=4)), "planned_end": odoo_time(now - timedelta(hours=3)),
+        "grace_minutes": 15,
+    })
+    run_job(admin, "safety_inspection", "ir_cron_patrol_close_rounds")
+    missed = officer.read1("safety.patrol.round", morning, ["state", "missed_alert", "activity_ids"])
+    assert missed["state"] == "missed" and missed["missed_alert"], f"the unwalked round: {missed}"
 
     # ---- a fire drill held an hour ago: the blocked stairway it revealed becomes a hazard
     drill = officer.create("safety.drill", {
@@ -478,8 +494,8 @@ def test_school_year(server):
         # the inspection's failed check and the drill's problem, both closed
         "hazards_found": 2, "hazards_closed": 2, "hazards_open": 0, "hazards_overdue": 0, "hazards_major_open": 0,
         "inspections_done": 1, "inspection_score_last": done["score"],
-        # the round walked incomplete counts as due, not completed
-        "patrol_rounds_due": 1, "patrol_rounds_completed": 0, "scans_flagged_waiting": 0,
+        # the round walked incomplete and the missed one are due, neither completed
+        "patrol_rounds_due": 2, "patrol_rounds_completed": 0, "scans_flagged_waiting": 0,
         "drills_done": 1, "drills_credited": 1,
         "training_valid": 1,
         # the finance's expense and the closed rectification's actual cost (posted by the hazard)
@@ -489,10 +505,23 @@ def test_school_year(server):
     assert got == expected, f"scorecard figures differ from what was done: {got} != {expected}"
     assert card["budget_spent"] == sum(line["safety_spent"] for line in spent), (card["budget_spent"], spent)
 
+    # ---- the dashboard: the bureau manager opens it; its KPI pivot (the year's rows, filtered on this
+    # year as the dashboard's date filter does) reads the same figures for the only school
+    dashboards = manager.search_read("spreadsheet.dashboard", [
+        ("dashboard_group_id", "=", xmlid(admin, "school_safety", "spreadsheet_dashboard_group_school_safety")),
+    ], ["name"])
+    assert dashboards, "the bureau manager sees no safety dashboard"
+    loaded = manager.call("spreadsheet.dashboard", "get_readonly_dashboard", [dashboards[0]["id"]])
+    kpi = next(pivot for pivot in loaded["snapshot"]["pivots"].values() if pivot["name"] == "KPI")
+    measures = [measure["fieldName"] for measure in kpi["measures"]]
+    this_year = [("period_start", ">=", f"{year}-01-01"), ("period_start", "<=", f"{year}-12-31")]
+    totals = manager.call("safety.school.scorecard", "read_group", kpi["domain"] + this_year, measures, [], lazy=False)
+    assert len(totals) == 1, totals
+    assert {name: totals[0][name] for name in measures} == {name: card[name] for name in measures}, \
+        f"the dashboard's KPIs {totals[0]} differ from the scorecard {card}"
+
     # ---- the monthly report: made by the job on the first, filed by the principal, read by the bureau
-    admin = server.session("admin", "admin")
-    # the job as the server runs it on the first (the cron threads are off: Run Manually)
-    admin.call("ir.cron", "method_direct_trigger", [xmlid(admin, "school_safety", "ir_cron_safety_monthly_report")])
+    run_job(admin, "school_safety", "ir_cron_safety_monthly_report")
     principal = as_["principal"]
     month = first_of_last_month().strftime("%Y-%m-%d")
     reports = principal.search_read("safety.monthly.report", [("company_id", "=", school), ("kind", "=", "school")],
