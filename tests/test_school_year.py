@@ -168,7 +168,8 @@ class Server:
                 self.proc.wait(timeout=60)
 
     def log_tail(self, size=6000):
-        return self.log_path.read_text(errors="replace")[-size:] if self.log_path.exists() else ""
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return text[-size:] if size else text
 
     def session(self, login, password=PASSWORD):
         return Session(self.base, self.db, login, password)
@@ -192,6 +193,15 @@ def xmlid(admin, module, name):
     rows = admin.search_read("ir.model.data", [("module", "=", module), ("name", "=", name)], ["res_id"])
     assert rows, f"{module}.{name} is not installed"
     return rows[0]["res_id"]
+
+
+def assert_xlsx_shows(raw, *texts):
+    assert raw.startswith(b"PK"), f"not an Excel file: {raw[:200]!r}"
+    with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        names = book.namelist()
+        strings = "".join(book.read(name).decode() for name in names if name.startswith("xl/"))
+    for text in texts:
+        assert text in strings, f"the Excel file does not show {text!r}"
 
 
 def run_job(admin, module, cron):
@@ -542,8 +552,23 @@ def test_school_year(server):
     kind, pdf = principal.download(f"/report/pdf/school_safety.safety_monthly_report_document/{report}")
     assert kind.startswith("application/pdf") and pdf.startswith(b"%PDF"), f"not a PDF: {kind} {pdf[:200]!r}"
     kind, xlsx = principal.download(f"/report/xlsx/school_safety.safety_monthly_report_xlsx/{report}")
-    assert xlsx.startswith(b"PK"), f"not an Excel file: {kind} {xlsx[:200]!r}"
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
-        strings = book.read("xl/sharedStrings.xml").decode()
-    for text in ("Riverside No. 1 Primary School", "Playground, basketball court", "Winter drill."):
-        assert text in strings, f"the Excel report does not show {text!r}"
+    assert_xlsx_shows(xlsx, "Riverside No. 1 Primary School", "Playground, basketball court", "Winter drill.")
+
+    # ---- the year's other files, downloaded as their users print them
+    files = [
+        (officer, f"/report/pdf/safety_inspection.report_safety_hazard_notice/{inspection_hazard}", ()),
+        (officer, f"/report/pdf/safety_training.report_safety_training_certificate/{certificates[0]['id']}", ()),
+        (officer, f"/report/xlsx/safety_inspection.safety_patrol_report_xlsx/{patrol_round},{morning}",
+         ("Evening round", "Main Hall")),
+        (inspector, f"/report/pdf/safety_training.report_safety_drill/{drill}", ()),
+    ]
+    for session, path, texts in files:
+        kind, raw = session.download(path)
+        if "/report/pdf/" in path:
+            assert raw.startswith(b"%PDF"), f"{path} is not a PDF: {kind} {raw[:200]!r}"
+        else:
+            assert_xlsx_shows(raw, *texts)
+
+    # nothing went wrong on the server on the way
+    errors = [line for line in server.log_tail(None).splitlines() if " ERROR " in line or " CRITICAL " in line]
+    assert not errors, "the server logged errors:\n" + "\n".join(errors)
