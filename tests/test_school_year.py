@@ -175,18 +175,17 @@ class Server:
         return Session(self.base, self.db, login, password)
 
 
-@pytest.fixture(scope="module")
-def server(odoo_env, tmp_path_factory):
-    db = f"safety_pytest_year_{os.getpid()}"
-    subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
-    srv = Server(odoo_env, db, tmp_path_factory.mktemp("school_year"))
+@pytest.fixture
+def server(odoo_env, throwaway_db, tmp_path):
+    """The suite installed without demo data into the throwaway database (dropped by its
+    fixture), served until the test ends, whatever happens."""
+    srv = Server(odoo_env, throwaway_db, tmp_path)
     try:
         srv.install()
         srv.start()
         yield srv
     finally:
         srv.stop()
-        subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
 
 
 def xmlid(admin, module, name):
