@@ -463,10 +463,20 @@ def test_school_year(server):
     months = (expiry.year - issued.year) * 12 + expiry.month - issued.month
     assert months == courses[0]["validity_months"], f"certificate valid {months} months: {certificates}"
 
-    # ---- budget spending: the bureau's finance records an expense of the school on the safety plan
+    # ---- the school's safety budget, approved through its tiers (finance, then the manager), and
+    # its spending: the bureau's finance records an expense of the school on the safety plan
     finance = as_["finance"]
     fire = finance.search_read("account.analytic.account", [("code", "=", "SI04")], ["name"])
     assert fire, "the safety investment category Fire Equipment (SI04) is not installed"
+    budget = finance.create("safety.budget", {
+        "company_id": school, "year": year,
+        "line_ids": [(0, 0, {"category_id": fire[0]["id"], "amount": 10000})],
+    })
+    finance.call("safety.budget", "action_submit", [budget])
+    finance.call("safety.budget", "validate_tier", [budget])
+    manager.call("safety.budget", "validate_tier", [budget])
+    approved = finance.read1("safety.budget", budget, ["state", "amount_total"])
+    assert approved == {"id": budget, "state": "approved", "amount_total": 10000}, f"the budget: {approved}"
     finance.create("account.analytic.line", {
         "name": "Extinguishers refilled", "date": now.strftime("%Y-%m-%d"), "company_id": school,
         "safety_category_id": fire[0]["id"], "safety_spent": 1200,
@@ -508,7 +518,7 @@ def test_school_year(server):
         "drills_done": 1, "drills_credited": 1,
         "training_valid": 1,
         # the finance's expense and the closed rectification's actual cost (posted by the hazard)
-        "budget_spent": 1200 + 280,
+        "budget_spent": 1200 + 280, "budget_total": 10000, "budget_execution_pct": 14.8,
     }
     got = {name: card[name] for name in expected}
     assert got == expected, f"scorecard figures differ from what was done: {got} != {expected}"
