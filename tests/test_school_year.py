@@ -431,6 +431,8 @@ def test_school_year(server):
     run_job(admin, "safety_inspection", "ir_cron_patrol_close_rounds")
     missed = officer.read1("safety.patrol.round", earlier, ["state", "missed_alert", "activity_ids"])
     assert missed["state"] == "missed" and missed["missed_alert"], f"the unwalked round: {missed}"
+    told = officer.read("mail.activity", missed["activity_ids"], ["user_id"])
+    assert [a["user_id"][0] for a in told] == [world["users"]["officer"]], f"the missed round's alert: {told}"
 
     # ---- a fire drill held an hour ago: the blocked stairway it revealed becomes a hazard
     drill = officer.create("safety.drill", {
