@@ -65,15 +65,16 @@ class SafetySchoolScorecard(models.Model):
                                SUM(LEAST(dc.done_count, dc.required_count))::int AS credited
                           FROM safety_drill_compliance dc
                           JOIN school s ON s.company_id = dc.company_id
-                         WHERE dc.period_end < s.today OR dc.done_count >= dc.required_count
+                         WHERE (dc.period_end < s.today OR dc.done_count >= dc.required_count)
+                           AND dc.period_end >= s.first_month AND dc.period_end < s.last_month + interval '1 month'
                          GROUP BY 1, 2
                     ), drill AS (
                         SELECT d.company_id,
                                date_trunc('month', d.date_actual AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date AS month,
                                COUNT(*)::int AS done
                           FROM safety_drill d
-                          JOIN school s ON s.company_id = d.company_id
-                         WHERE d.state = 'done' AND d.date_actual IS NOT NULL
+                          JOIN span s ON s.company_id = d.company_id
+                         WHERE d.state = 'done' AND d.date_actual >= s.first_utc AND d.date_actual < s.end_utc
                          GROUP BY 1, 2
                     )
                     SELECT g.company_id, g.month, d.done AS drills_done,
