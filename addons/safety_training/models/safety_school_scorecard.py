@@ -97,11 +97,16 @@ class SafetySchoolScorecard(models.Model):
                           FROM (%(required)s) q
                           JOIN school s ON s.company_id = q.company_id
                     ), certificate AS (
+                        -- those expired before the grid's first month or issued after its last
+                        -- change no month of it: the union of the others is the same over the grid
                         SELECT r.company_id, r.employee_id, r.course_id, c.issue_date AS day,
                                COALESCE(c.expiry_date, 'infinity'::date) AS expiry
                           FROM required r
+                          JOIN school s ON s.company_id = r.company_id
                           JOIN safety_training_certificate c
                             ON c.employee_id = r.employee_id AND c.course_id = r.course_id
+                         WHERE COALESCE(c.expiry_date, 'infinity'::date) >= s.first_month
+                           AND c.issue_date < s.last_month + interval '1 month'
                     ), covered AS (
                         -- held from a certificate's issue until the next one takes over, or until the
                         -- latest expiry of those issued so far has passed (merged, never counted twice)
