@@ -99,16 +99,18 @@ class SafetySchoolScorecard(models.Model):
                            date_trunc('month', r.planned_start AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date AS month,
                            COUNT(*)::int AS due, COUNT(*) FILTER (WHERE r.state = 'completed')::int AS completed
                       FROM safety_patrol_round r
-                      JOIN school s ON s.company_id = r.company_id
+                      JOIN span s ON s.company_id = r.company_id
                      WHERE r.state IN %(closed)s
+                       AND r.planned_start >= s.first_utc AND r.planned_start < s.end_utc
                      GROUP BY 1, 2
                 ), scan AS (
                     SELECT p.company_id,
                            date_trunc('month', p.device_time AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date AS month,
                            COUNT(*)::int AS waiting
                       FROM safety_patrol_scan p
-                      JOIN school s ON s.company_id = p.company_id
+                      JOIN span s ON s.company_id = p.company_id
                      WHERE p.review_state = 'pending'
+                       AND p.device_time >= s.first_utc AND p.device_time < s.end_utc
                      GROUP BY 1, 2
                 ), carried AS (
                     SELECT g.company_id, g.month, i.score, i.done,

@@ -5,6 +5,8 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.school_safety.tests.common_scorecard import assert_scoped_as_whole
+
 from .common import SafetyInspectionCase
 
 NOW = datetime(2026, 5, 20, 4, 0)
@@ -121,6 +123,30 @@ class TestScorecardInspection(SafetyInspectionCase):
                          self.scans[:2])
         self.assertEqual(self.env["safety.inspection"].search(
             self._row("month", date(2026, 4, 1)).action_open_inspections()["domain"]), self.inspections[0])
+
+    def test_only_the_periods_asked_for(self):
+        """Built for the periods a read asks for only, the hazards, inspections and patrols are
+        those of the whole scorecard: stocks carried over from before the periods, flows at the
+        edges of a month in the school's time zone."""
+        self.school_a.safety_start_date = date(2025, 1, 1)
+        open_2025 = self._hazard(found_date=date(2025, 5, 10), level="major", deadline=date(2025, 6, 1))
+        late_2025 = self._hazard(found_date=date(2025, 11, 20), deadline=date(2025, 12, 1))
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE safety_hazard SET state = 'closed', closed_date = %s WHERE id = %s",
+                            [date(2026, 2, 3), late_2025.id])
+        self.env.cr.execute("UPDATE safety_inspection SET date_done = %s WHERE id = %s",
+                            [date(2025, 9, 15), self.inspections[0].id])
+        # 16:30 UTC on December 31: January 1 in Shanghai
+        self.env.cr.execute("UPDATE safety_patrol_round SET planned_start = %s WHERE id = %s",
+                            [datetime(2025, 12, 31, 16, 30), self.rounds[3].id])
+        self.env.cr.execute("UPDATE safety_patrol_scan SET device_time = %s WHERE id = %s",
+                            [datetime(2025, 12, 31, 15, 30), self.scans[1].id])
+        self.env.invalidate_all()
+        assert_scoped_as_whole(self, self.school_a | self.school_b)
+        january = self._row("month", date(2026, 1, 1))
+        self.assertEqual((january.hazards_open, january.hazards_overdue, january.patrol_rounds_due), (2, 2, 1))
+        self.assertEqual(self._row("year", date(2025, 1, 1)).scans_flagged_waiting, 1)
+        self.assertTrue(open_2025)
 
     def test_monthly_report_sections(self):
         report = self.env["safety.monthly.report"]._safety_generate(date(2026, 4, 1), self.school_a, render=False)

@@ -65,15 +65,16 @@ class SafetySchoolScorecard(models.Model):
                                SUM(LEAST(dc.done_count, dc.required_count))::int AS credited
                           FROM safety_drill_compliance dc
                           JOIN school s ON s.company_id = dc.company_id
-                         WHERE dc.period_end < s.today OR dc.done_count >= dc.required_count
+                         WHERE (dc.period_end < s.today OR dc.done_count >= dc.required_count)
+                           AND dc.period_end >= s.first_month AND dc.period_end < s.last_month + interval '1 month'
                          GROUP BY 1, 2
                     ), drill AS (
                         SELECT d.company_id,
                                date_trunc('month', d.date_actual AT TIME ZONE 'UTC' AT TIME ZONE s.tz)::date AS month,
                                COUNT(*)::int AS done
                           FROM safety_drill d
-                          JOIN school s ON s.company_id = d.company_id
-                         WHERE d.state = 'done' AND d.date_actual IS NOT NULL
+                          JOIN span s ON s.company_id = d.company_id
+                         WHERE d.state = 'done' AND d.date_actual >= s.first_utc AND d.date_actual < s.end_utc
                          GROUP BY 1, 2
                     )
                     SELECT g.company_id, g.month, d.done AS drills_done,
@@ -96,11 +97,16 @@ class SafetySchoolScorecard(models.Model):
                           FROM (%(required)s) q
                           JOIN school s ON s.company_id = q.company_id
                     ), certificate AS (
+                        -- those expired before the grid's first month or issued after its last
+                        -- change no month of it: the union of the others is the same over the grid
                         SELECT r.company_id, r.employee_id, r.course_id, c.issue_date AS day,
                                COALESCE(c.expiry_date, 'infinity'::date) AS expiry
                           FROM required r
+                          JOIN school s ON s.company_id = r.company_id
                           JOIN safety_training_certificate c
                             ON c.employee_id = r.employee_id AND c.course_id = r.course_id
+                         WHERE COALESCE(c.expiry_date, 'infinity'::date) >= s.first_month
+                           AND c.issue_date < s.last_month + interval '1 month'
                     ), covered AS (
                         -- held from a certificate's issue until the next one takes over, or until the
                         -- latest expiry of those issued so far has passed (merged, never counted twice)

@@ -4,6 +4,8 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.school_safety.tests.common_scorecard import assert_scoped_as_whole
+
 from .common import SafetyTrainingCase
 
 NOW = datetime(2026, 5, 20, 4, 0)
@@ -77,6 +79,14 @@ class TestScorecardTraining(SafetyTrainingCase):
                          {self.employee_officer_a, self.employee_staff_a, self.employee_principal_a,
                           self.employee_guard_a})
         self.assertIn(self.march_training, certificates.training_id)
+
+    def test_only_the_periods_asked_for(self):
+        """Built for the periods a read asks for only, drills and trainings are those of the
+        whole scorecard: certificates held from before the periods, drills at their edges."""
+        (self.school_a | self.kindergarten).write({"safety_start_date": date(2025, 1, 1)})
+        self._done_drill(self.school_a, date(2025, 12, 31))
+        self._done_drill(self.kindergarten, date(2025, 6, 3))
+        assert_scoped_as_whole(self, self.school_a | self.kindergarten)
 
     def test_monthly_report_sections(self):
         report = self.env["safety.monthly.report"]._safety_generate(date(2026, 3, 1), self.school_a, render=False)

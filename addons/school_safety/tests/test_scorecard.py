@@ -8,6 +8,7 @@ from odoo.tests import tagged
 from .common import SchoolSafetyCase
 from .common_investment import SafetyInvestmentCase
 from .common_letter import SIGNATURE, SafetyLetterCase
+from .common_scorecard import assert_scoped_as_whole
 
 NOW = datetime(2026, 5, 20, 4, 0)  # noon in Shanghai
 
@@ -66,6 +67,24 @@ class TestScorecard(SchoolSafetyCase):
         self.assertEqual(self.env["safety.incident"].search(year.action_open_incidents()["domain"]), self.incidents)
         # a row opens again by its id
         self.assertEqual(self.env["safety.school.scorecard"].browse(april.id).incident_count, 2)
+
+    def test_only_the_periods_asked_for(self):
+        """A read builds only the periods its domain or its ids ask for, with the same answer as
+        the whole scorecard, across years (the schools kept their records since 2024 and 2025)."""
+        self.school_a.safety_start_date = date(2024, 7, 1)
+        self.school_b.safety_start_date = date(2025, 3, 1)
+        self.env["safety.incident"].with_user(self.user_officer_a).create([
+            {"company_id": self.school_a.id, "occurred_at": datetime(2025, month, 3, 2, 0), "location": "Hall",
+             "category": "other", "injured_count": 1, "description": "Slip", "measures_taken": "Care"}
+            for month in (1, 6, 12)
+        ])
+        assert_scoped_as_whole(self, self.school_a | self.school_b)
+        # as each role, through the record rules: the same rows as the whole query
+        Card = self.env["safety.school.scorecard"]
+        year = [("period_type", "=", "year"), ("period_start", "=", date(2025, 1, 1))]
+        self.assertEqual(Card.with_user(self.user_principal_a).search(year).company_id, self.school_a)
+        self.assertEqual(Card.with_user(self.user_principal_a).search(year).incident_count, 3)
+        self.assertEqual(Card.with_user(self.user_inspector).search(year).company_id, self.school_a | self.school_b)
 
     def test_guards_against_the_requirement(self):
         row = card(self.env, self.school_a, "month", date(2026, 5, 1))
