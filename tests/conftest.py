@@ -38,6 +38,26 @@ def throwaway_db(odoo_env):
     subprocess.run(["dropdb", "--if-exists", name], check=False, capture_output=True)
 
 
+def plain_odoo_conf(odoo_env, folder):
+    """An odoo.conf of a plain Odoo: only the suite's addons path added, no demo data, the
+    embedded cluster's connection when bin/test runs one. Returns its path."""
+    conf = folder / "odoo.conf"
+    lines = [
+        "[options]",
+        f"addons_path = {odoo_env['addons_path']}",
+        f"data_dir = {folder / 'data'}",
+        "without_demo = all",
+    ]
+    if odoo_env["pghost"]:
+        lines += [
+            f"db_host = {odoo_env['pghost']}",
+            f"db_port = {odoo_env['pgport']}",
+            f"db_user = {odoo_env['pguser']}",
+        ]
+    conf.write_text("\n".join(lines) + "\n")
+    return conf
+
+
 def psql(db, sql):
     out = subprocess.run(
         ["psql", "-d", db, "-tAq", "-c", sql], check=True, capture_output=True, text=True

@@ -8,6 +8,8 @@ runs the scenario in `odoo-bin shell` and reads back what it printed.
 import json
 import subprocess
 
+from conftest import plain_odoo_conf
+
 SCENARIO = r'''
 import json
 from odoo import Command, fields
@@ -90,20 +92,7 @@ print("RESULT " + json.dumps({
 
 
 def test_vendor_bill_counts_in_execution(odoo_env, throwaway_db, tmp_path):
-    conf = tmp_path / "odoo.conf"
-    lines = [
-        "[options]",
-        f"addons_path = {odoo_env['addons_path']}",
-        f"data_dir = {tmp_path / 'data'}",
-        "without_demo = all",
-    ]
-    if odoo_env["pghost"]:
-        lines += [
-            f"db_host = {odoo_env['pghost']}",
-            f"db_port = {odoo_env['pgport']}",
-            f"db_user = {odoo_env['pguser']}",
-        ]
-    conf.write_text("\n".join(lines) + "\n")
+    conf = plain_odoo_conf(odoo_env, tmp_path)
     odoo = [odoo_env["python"], f"{odoo_env['root']}/odoo-bin"]
     options = ["-c", str(conf), "-d", throwaway_db]
     install = subprocess.run(

@@ -6,25 +6,12 @@ project's addons/ folder. The install is done without demo data.
 """
 import subprocess
 
-from conftest import psql
+from conftest import plain_odoo_conf, psql
 
 
 def test_install_without_demo_into_plain_odoo(odoo_env, throwaway_db, tmp_path):
     modules = odoo_env["suite_addons"]
-    conf = tmp_path / "odoo.conf"
-    lines = [
-        "[options]",
-        f"addons_path = {odoo_env['addons_path']}",
-        f"data_dir = {tmp_path / 'data'}",
-        "without_demo = all",
-    ]
-    if odoo_env["pghost"]:
-        lines += [
-            f"db_host = {odoo_env['pghost']}",
-            f"db_port = {odoo_env['pgport']}",
-            f"db_user = {odoo_env['pguser']}",
-        ]
-    conf.write_text("\n".join(lines) + "\n")
+    conf = plain_odoo_conf(odoo_env, tmp_path)
     result = subprocess.run(
         [
             odoo_env["python"], f"{odoo_env['root']}/odoo-bin", "-c", str(conf),
