@@ -29,7 +29,12 @@ class SafetyHazard(models.Model):
     _name = "safety.hazard"
     _safety_investment_default = CATEGORY % "repairs"
 
-    safety_budget_warning = fields.Char(string="Budget Warning", compute="_compute_safety_budget_warning")
+    # the money left in a school's budget is for who decides or sees the money, not for every
+    # reader of the hazard (staff, guards): the field, not only the form, says so
+    safety_budget_warning = fields.Char(
+        string="Budget Warning", compute="_compute_safety_budget_warning",
+        groups="school_safety.group_safety_supervisor,school_safety.group_bureau_finance",
+    )
 
     @api.depends("category")
     def _compute_safety_investment_account_id(self):

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.school_safety.tests.common_investment import SafetyInvestmentCase
+from odoo.addons.school_safety.tests.common_rpc import RpcCase
 
 from .common import SafetyInspectionCase
 
@@ -126,3 +127,32 @@ class TestHazardInvestment(SafetyInspectionCase, SafetyInvestmentCase):
         ))
         hazard.with_user(self.user_principal_b).action_issue_notice()
         self.assertIn("exceeds what remains", hazard.safety_budget_warning)
+
+
+@tagged("post_install", "-at_install")
+class TestHazardInvestmentRpc(RpcCase, SafetyInspectionCase, SafetyInvestmentCase):
+    """What a rectification's money tells, over JSON-RPC as each role: the budget left is for who
+    decides or sees the money; the server's own money steps cannot be called by a client."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._approve(cls.budget_a)
+
+    def test_budget_left_is_not_for_every_reader_of_the_hazard(self):
+        self._spend(self.school_a, "fire", 4800)
+        hazard = self._hazard()
+        officer = hazard.with_user(self.user_officer_a)
+        officer.write(self._six_fixed(funding_estimated=300))
+        officer.action_issue_notice()
+        # the owner (staff) reads the hazard, not what the school's budget has left
+        self.assertAllowed("t_staff_a", "safety.hazard", "read", [hazard.ids, ["name"]])
+        self.assertRefused("t_staff_a", "safety.hazard", "read", [hazard.ids, ["safety_budget_warning"]])
+        self.assertRefused("t_staff_a", "safety.hazard", "web_read", [hazard.ids],
+                           {"specification": {"safety_budget_warning": {}}})
+        [row] = self.assertAllowed("t_officer_a", "safety.hazard", "read", [hazard.ids, ["safety_budget_warning"]])
+        self.assertIn("exceeds what remains", row["safety_budget_warning"])
+        # the job's and the posting's steps are the server's, whatever the caller puts in the call
+        for method in ("_cron_check_overdue", "_safety_post_rectification_costs", "_safety_file_hazards"):
+            self.assertRefused("t_officer_a", "safety.hazard", method, [hazard.ids])
+        self.assertFalse(hazard.sudo().safety_analytic_line_ids)
