@@ -156,3 +156,8 @@ class TestHazardInvestmentRpc(RpcCase, SafetyInspectionCase, SafetyInvestmentCas
         for method in ("_cron_check_overdue", "_safety_post_rectification_costs", "_safety_file_hazards"):
             self.assertRefused("t_officer_a", "safety.hazard", method, [hazard.ids])
         self.assertFalse(hazard.sudo().safety_analytic_line_ids)
+        # acceptance, whose warning reads the budget as the server, is asked only of a submitted
+        # rectification, and only of the caller's own school
+        self.assertRefused("t_staff_a", "safety.hazard", "request_validation", [hazard.ids])
+        self.assertRefused("t_principal_b", "safety.hazard", "request_validation", [hazard.ids])
+        self.assertFalse(hazard.sudo().review_ids)
