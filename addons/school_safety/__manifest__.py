@@ -25,6 +25,7 @@
         "data/safety_incident_data.xml",
         "data/safety_monthly_report_data.xml",
         "data/safety_scorecard_threshold_data.xml",
+        "data/safety_school_scorecard_data.xml",
         "views/safety_student_views.xml",
         "views/safety_letter_template_views.xml",
         "views/safety_letter_campaign_views.xml",

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.school_safety.tests.common_scorecard import assert_scoped_as_whole
+from odoo.addons.school_safety.tests.common_scorecard import assert_scoped_as_whole, assert_stored_as_live
 
 from .common import SafetyInspectionCase
 
@@ -143,6 +143,8 @@ class TestScorecardInspection(SafetyInspectionCase):
                             [datetime(2025, 12, 31, 15, 30), self.scans[1].id])
         self.env.invalidate_all()
         assert_scoped_as_whole(self, self.school_a | self.school_b)
+        # and the months the refresh job stores read the same
+        assert_stored_as_live(self, self.school_a | self.school_b)
         january = self._row("month", date(2026, 1, 1))
         self.assertEqual((january.hazards_open, january.hazards_overdue, january.patrol_rounds_due), (2, 2, 1))
         self.assertEqual(self._row("year", date(2025, 1, 1)).scans_flagged_waiting, 1)

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from odoo.addons.school_safety.tests.common_scorecard import assert_scoped_as_whole
+from odoo.addons.school_safety.tests.common_scorecard import assert_scoped_as_whole, assert_stored_as_live
 
 from .common import SafetyTrainingCase
 
@@ -87,6 +87,8 @@ class TestScorecardTraining(SafetyTrainingCase):
         self._done_drill(self.school_a, date(2025, 12, 31))
         self._done_drill(self.kindergarten, date(2025, 6, 3))
         assert_scoped_as_whole(self, self.school_a | self.kindergarten)
+        # and the months the refresh job stores read the same
+        assert_stored_as_live(self, self.school_a | self.kindergarten)
 
     def test_monthly_report_sections(self):
         report = self.env["safety.monthly.report"]._safety_generate(date(2026, 3, 1), self.school_a, render=False)

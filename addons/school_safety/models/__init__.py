@@ -29,6 +29,7 @@ from . import safety_budget_revision
 from . import safety_budget_revision_line
 from . import safety_incident
 from . import safety_school_scorecard
+from . import safety_school_scorecard_month
 from . import safety_scorecard_threshold
 from . import safety_monthly_report
 from . import safety_demo_builder_bureau

@@ -275,3 +275,10 @@ class SafetyDemoBuilder(models.AbstractModel):
             "Demo monthly reports of %s: %d made, %s", month.strftime("%Y-%m"), len(reports),
             ", ".join(f"{r.company_id.name} {r.state}" for r in reports),
         )
+
+    @api.model
+    def _safety_demo_scorecard(self):
+        """The scorecard's months stored as its refresh job stores them (the demo server's job
+        then refreshes the current month every half hour)."""
+        stored = self.env["safety.school.scorecard.month"]._safety_refresh()
+        _logger.info("Demo scorecard: %d months of the schools stored", stored)

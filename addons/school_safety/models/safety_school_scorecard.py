@@ -184,12 +184,17 @@ class ScorecardPart:
 class SafetySchoolScorecard(models.Model):
     """The bureau's scorecard: one row per school and period (month, quarter, year).
 
-    A report model read live from the records (``_table_query``), composed of the parts the
+    A report model (``_table_query``) composed of the parts the
     installed addons bring (``_safety_scorecard_parts``): school_safety brings the periods and
     its own columns (letters, guards, incidents, safety investment), safety_inspection its hazards, inspections and
     patrols, safety_training its drills and trainings. The addons below never name the columns
     of the addons above them. Each measure is coloured by the bureau's thresholds, and the
     ``score`` (the share of green, amber counting half) ranks the schools of a period.
+
+    The months are computed from the records, except those the refresh job keeps
+    (``safety.school.scorecard.month``: every month of every school, the current one every half
+    hour, the closed ones of this year and last year each night): a read computes only the
+    months after them, so the bureau's list and dashboard read stored figures.
     """
 
     _name = "safety.school.scorecard"
@@ -211,6 +216,7 @@ class SafetySchoolScorecard(models.Model):
         "safety.budget.line": ["budget_id", "amount"],
         # and the category column of the safety investment plan (flushed by the budget part)
         "account.analytic.line": ["company_id", "date", "amount"],
+        "safety.school.scorecard.month": ["company_id", "month", "as_of", "stored_at", "figures"],
     }
 
     name = fields.Char(string="Period", readonly=True)
@@ -222,6 +228,11 @@ class SafetySchoolScorecard(models.Model):
     as_of = fields.Date(string="Figures As Of", readonly=True,
                         help="The end of the period, or today for the current period.")
     is_current = fields.Boolean(string="Current Period", readonly=True)
+    computed_at = fields.Datetime(
+        string="Figures Computed At", readonly=True,
+        help="When the figures were computed from the records: now, or when the refresh job last stored "
+             "them (the earliest of the period's months).",
+    )
     score = fields.Float(
         digits=(5, 1), aggregator="avg", readonly=True,
         help="Share of the school's coloured figures that are green, an amber one counting half (0-100).",
@@ -451,16 +462,34 @@ class SafetySchoolScorecard(models.Model):
         return query
 
     @api.model
-    def _safety_scorecard_query(self, now=None, scope=None):
+    def _safety_scorecard_columns(self):
+        """``[(part, column, rollup)]``: the monthly columns of every installed part."""
+        return [(part, name, rollup) for part in self._safety_scorecard_parts()
+                for name, rollup in part.columns.items()]
+
+    @api.model
+    def _safety_column_type(self, name):
+        """The SQL type a monthly column is read back as from the stored months' JSON."""
+        kind = self._fields[name].type if name in self._fields else None
+        return SQL({"integer": "int4", "many2one": "int4", "float": "float8"}.get(kind, "numeric"))
+
+    @api.model
+    def _safety_scorecard_query(self, now=None, scope=None, stored=True, monthly_only=False):
         """The scorecard's SQL, composed of the installed parts; ``now`` (UTC) is the moment
         the figures are read at (by default now: tests freeze it); ``scope``
-        (``ScorecardScope``) the rows to build (by default all)."""
+        (``ScorecardScope``) the rows to build (by default all).
+
+        ``stored``: the months kept by the refresh job (``safety.school.scorecard.month``) are
+        read from there, and only the months after them are computed from the records: a
+        school's stored months are used when they run without a gap from its first month,
+        else all its months are computed. ``monthly_only``: the months only (what the refresh
+        job stores), not rolled up into periods."""
         parts = self._safety_scorecard_parts()
         now = now or fields.Datetime.now()
         scope = scope or ScorecardScope()
         types = scope.period_types if scope.period_types is not None else frozenset(k for k, _l in PERIOD_TYPES)
         ident = SQL.identifier
-        columns = [(part, name, rollup) for part in parts for name, rollup in part.columns.items()]
+        columns = self._safety_scorecard_columns()
         figures = [(name, expression) for part in parts for name, expression in part.figures.items()]
         measures = self._safety_scorecard_measures()
         part_ctes = SQL(", ").join(
@@ -498,9 +527,43 @@ class SafetySchoolScorecard(models.Model):
                 SQL("COALESCE((%s = %s)::int, 0)", ident(f"{name}_color"), color) for name in measures
             )
 
-        return SQL(
+        stored_columns = SQL(", ").join(
+            SQL("(st.figures ->> %s)::%s AS %s", name, self._safety_column_type(name), ident(name))
+            for _part, name, _rollup in columns
+        )
+        if stored:
+            stored_rows = SQL(
+                """
+                UNION ALL
+                SELECT s.company_id, s.bureau_id, st.month, (st.month + interval '1 month')::date,
+                       st.as_of, st.stored_at, %(stored_columns)s
+                  FROM school s
+                  JOIN safety_school_scorecard_month st
+                    ON st.company_id = s.company_id AND st.month >= s.shown_first
+                   AND st.month < s.first_month AND st.month <= s.last_month
+                """,
+                stored_columns=stored_columns,
+            )
+            stored_span = SQL(
+                """
+                LEFT JOIN (
+                    SELECT company_id, MIN(month) AS first_stored, MAX(month) AS last_stored, COUNT(*) AS n
+                      FROM safety_school_scorecard_month GROUP BY company_id
+                ) st ON st.company_id = c.id
+                """
+            )
+            # the months after a school's stored ones, when they run from its first month
+            live_first = SQL(
+                """CASE WHEN st.first_stored <= date_trunc('month', COALESCE(c.safety_start_date, c.create_date::date))
+                             AND st.n = (EXTRACT(YEAR FROM age(st.last_stored, st.first_stored)) * 12
+                                         + EXTRACT(MONTH FROM age(st.last_stored, st.first_stored)) + 1)
+                        THEN (st.last_stored + interval '1 month')::date END"""
+            )
+        else:
+            stored_rows, stored_span, live_first = SQL(), SQL(), SQL("NULL::date")
+        frame = SQL(
             """
-            WITH school AS (
+            WITH base AS (
                 SELECT c.id AS company_id, c.safety_bureau_id AS bureau_id,
                        COALESCE(NULLIF(p.tz, ''), 'Asia/Shanghai') AS tz,
                        (%(now)s::timestamp AT TIME ZONE 'UTC'
@@ -508,7 +571,8 @@ class SafetySchoolScorecard(models.Model):
                        GREATEST(
                            date_trunc('month', COALESCE(c.safety_start_date, c.create_date::date))::date,
                            %(scope_first)s::date
-                       ) AS first_month,
+                       ) AS shown_first,
+                       %(live_first)s AS live_first,
                        LEAST(
                            date_trunc('month', (%(now)s::timestamp AT TIME ZONE 'UTC' AT TIME ZONE
                                                 COALESCE(NULLIF(p.tz, ''), 'Asia/Shanghai')))::date,
@@ -516,7 +580,14 @@ class SafetySchoolScorecard(models.Model):
                        ) AS last_month
                   FROM res_company c
                   LEFT JOIN res_partner p ON p.id = c.partner_id
+                  %(stored_span)s
                  WHERE c.safety_school_type IS NOT NULL AND c.active %(scope_companies)s
+            ), school AS (
+                -- first_month: the first month computed from the records (the grid's), after the
+                -- stored ones; shown_first: the first month of the rows built
+                SELECT b.company_id, b.bureau_id, b.tz, b.today, b.shown_first, b.last_month,
+                       GREATEST(b.shown_first, b.live_first) AS first_month
+                  FROM base b
             ), span AS (
                 -- the grid's bounds as UTC moments, for the parts' filters on datetimes
                 SELECT s.*, (s.first_month::timestamp AT TIME ZONE s.tz AT TIME ZONE 'UTC') AS first_utc,
@@ -532,22 +603,40 @@ class SafetySchoolScorecard(models.Model):
                        s.first_month::timestamp, s.last_month::timestamp, interval '1 month') m
             ), %(part_ctes)s,
             monthly AS (
-                SELECT g.company_id, g.bureau_id, g.month, g.next_month, g.asof, %(monthly_columns)s
+                SELECT g.company_id, g.bureau_id, g.month, g.next_month, g.asof,
+                       %(now)s::timestamp AS computed_at, %(monthly_columns)s
                   FROM grid g %(part_joins)s
-            ), rolled AS (
+                %(stored_rows)s
+            )
+            """,
+            now=now, scope_first=scope.first_month, scope_last=scope.last_month,
+            scope_companies=SQL("AND c.id IN %s", scope.company_ids or (0,)) if scope.company_ids is not None
+            else SQL(),
+            live_first=live_first, stored_span=stored_span, stored_rows=stored_rows,
+            part_ctes=part_ctes, monthly_columns=monthly_columns, part_joins=part_joins,
+        )
+        if monthly_only:
+            return SQL(
+                "%s SELECT company_id, month, asof, computed_at, %s FROM monthly",
+                frame, month_columns,
+            )
+        return SQL(
+            """%(frame)s, rolled AS (
                 SELECT company_id, bureau_id, 'month' AS period_type, month AS period_start,
-                       next_month - 1 AS period_end, asof, %(month_columns)s
+                       next_month - 1 AS period_end, asof, computed_at, %(month_columns)s
                   FROM monthly
                  WHERE %(with_months)s
                 UNION ALL
                 SELECT company_id, bureau_id, 'quarter', date_trunc('quarter', month)::date,
-                       (date_trunc('quarter', month) + interval '3 months')::date - 1, MAX(asof), %(rolled_columns)s
+                       (date_trunc('quarter', month) + interval '3 months')::date - 1, MAX(asof), MIN(computed_at),
+                       %(rolled_columns)s
                   FROM monthly
                  WHERE %(with_quarters)s
                  GROUP BY company_id, bureau_id, date_trunc('quarter', month)
                 UNION ALL
                 SELECT company_id, bureau_id, 'year', date_trunc('year', month)::date,
-                       (date_trunc('year', month) + interval '1 year')::date - 1, MAX(asof), %(rolled_columns)s
+                       (date_trunc('year', month) + interval '1 year')::date - 1, MAX(asof), MIN(computed_at),
+                       %(rolled_columns)s
                   FROM monthly
                  WHERE %(with_years)s
                  GROUP BY company_id, bureau_id, date_trunc('year', month)
@@ -593,13 +682,10 @@ class SafetySchoolScorecard(models.Model):
               FROM colored k
               JOIN school s ON s.company_id = k.company_id
             """,
-            now=now, scope_first=scope.first_month, scope_last=scope.last_month,
-            scope_companies=SQL("AND c.id IN %s", scope.company_ids or (0,)) if scope.company_ids is not None
-            else SQL(),
+            frame=frame,
             with_months=SQL("TRUE" if "month" in types else "FALSE"),
             with_quarters=SQL("TRUE" if "quarter" in types else "FALSE"),
             with_years=SQL("TRUE" if "year" in types else "FALSE"),
-            part_ctes=part_ctes, monthly_columns=monthly_columns, part_joins=part_joins,
             month_columns=month_columns, rolled_columns=rolled_columns, figure_columns=figure_columns,
             color_columns=color_columns, span=ID_SPAN,
             green=color_count("green"), amber=color_count("amber"), red=color_count("red"),
@@ -621,6 +707,19 @@ class SafetySchoolScorecard(models.Model):
                     ELSE 'red' END""",
             value=value, measure=measure, compare=compare, green=limit, amber=amber,
         )
+
+    # ------------------------------------------------------------ refresh
+
+    def action_safety_refresh(self):
+        """*Refresh Figures*: the months of the schools the user works in (the allowed
+        companies) computed from the records now and stored, the current one included; a school
+        refreshed less than a minute ago is not computed again."""
+        self.check_access("read")
+        Month = self.env["safety.school.scorecard.month"].sudo()
+        schools = Month._safety_refresh_recent(self.env.companies.filtered("safety_school_type").sudo())
+        if schools:
+            Month._safety_refresh(companies=schools)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     # ------------------------------------------------------------ the records behind a figure
 

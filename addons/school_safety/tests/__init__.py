@@ -19,3 +19,4 @@ from . import test_scorecard
 from . import test_monthly_report
 from . import test_command_trust
 from . import test_dashboard
+from . import test_scorecard_store

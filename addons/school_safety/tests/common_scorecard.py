@@ -1,5 +1,9 @@
 from datetime import date
 
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.osv import expression
 from odoo.tools import SQL, Query
 
@@ -47,3 +51,54 @@ def assert_scoped_as_whole(case, schools, domains=None):
             case.assertEqual(rows(Card._where_calc(domain)), expected)
             case.assertEqual(rows(Card.browse(sorted(expected))._as_query()), expected)
     case.assertGreaterEqual(selected, len(domains) - 1, "the domains select rows")
+
+
+def assert_stored_as_live(case, schools, domains=None):
+    """After the refresh job stored the months of ``schools``, every read (each of the scope
+    domains, and by ids) answers on every column what the scorecard computed from the records
+    alone answers, ``computed_at`` aside; the job stored one row per school and month from its
+    first month, the closed ones final (as of their last day), the current one as of today.
+    Returns the rows stored."""
+    Card = case.env["safety.school.scorecard"]
+    Month = case.env["safety.school.scorecard.month"]
+    stored = Month._safety_refresh(companies=schools)
+    case.assertGreater(stored, 0)
+    Card.env.flush_all()
+    alias = SQL.identifier(Card._table)
+
+    def rows(query):
+        case.env.cr.execute(query.select(SQL("%s.*", alias)))
+        result = {row["id"]: row for row in case.env.cr.dictfetchall()}
+        for row in result.values():
+            row.pop("computed_at")
+        return result
+
+    months = Month.search([("company_id", "in", schools.ids)])
+    for school in schools:
+        mine = months.filtered(lambda m, school=school: m.company_id == school)
+        live = rows(expression.expression(
+            [("company_id", "=", school.id), ("period_type", "=", "month")], Card,
+            query=Query(case.env, Card._table, SQL("(%s)", Card._safety_scorecard_query(stored=False))),
+        ).query)
+        case.assertEqual(sorted(mine.mapped("month")), sorted(row["period_start"] for row in live.values()))
+        for month in mine:
+            current = month.month == max(mine.mapped("month"))
+            end = (month.month + relativedelta(months=1)) - relativedelta(days=1)
+            case.assertEqual(month.as_of, min(end, live_today(case, school)) if current else end)
+    selected = 0
+    for domain in SCOPE_DOMAINS if domains is None else domains:
+        domain = expression.AND([domain, [("company_id", "in", schools.ids)]])
+        whole = Query(case.env, Card._table, SQL("(%s)", Card._safety_scorecard_query(stored=False)))
+        expected = rows(expression.expression(domain, Card, query=whole).query)
+        selected += bool(expected)
+        with case.subTest(domain=domain, stored=True):
+            case.assertEqual(rows(Card._where_calc(domain)), expected)
+            case.assertEqual(rows(Card.browse(sorted(expected))._as_query()), expected)
+    case.assertTrue(selected, "the domains select rows")
+    return months
+
+
+def live_today(case, school):
+    """Today in the school's time zone (the scorecard's current month and as-of day)."""
+    tz = pytz.timezone(school.sudo()._safety_tz())
+    return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()

@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import SchoolSafetyCase
 from .common_investment import SafetyInvestmentCase
 from .common_letter import SIGNATURE, SafetyLetterCase
-from .common_scorecard import assert_scoped_as_whole
+from .common_scorecard import assert_scoped_as_whole, assert_stored_as_live
 
 NOW = datetime(2026, 5, 20, 4, 0)  # noon in Shanghai
 
@@ -364,3 +364,9 @@ class TestScorecardBudget(SafetyInvestmentCase):
             with self.assertRaises(AccessError):
                 inspector_year.read([name])
         self.assertNotIn("budget_total", inspector_year.fields_get())
+        # the months the refresh job stores hold the same money (numbers, the currency, no budget)
+        revised = self._budget_figures(self.school_a)
+        assert_stored_as_live(self, self.school_a | self.school_b)
+        self.assertEqual(self._budget_figures(self.school_a), revised)
+        self.assertEqual(self._budget_figures(self.school_b), school_b_before)
+        self.assertEqual(card(self.env, self.school_a, "year", date(2026, 1, 1)).currency_id, self.school_a.currency_id)
