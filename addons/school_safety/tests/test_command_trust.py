@@ -99,6 +99,40 @@ class TestCommandTrust(RpcCase, SchoolSafetyCase):
         self.assertRefused("t_principal_a", "safety.monthly.report", "action_refresh", [report.ids])
         self.assertUnchanged(report, snapshot)
 
+    def test_monthly_report_never_deleted(self):
+        """A monthly report, a draft or filed, is deleted by nobody over RPC, whatever the
+        context says; what each role does with it still goes through."""
+        bureau_report = self.env["safety.monthly.report"]._safety_generate(
+            self.report_a.month, self.bureau, render=False
+        )
+        reports = self.reports | bureau_report
+        for context in (HOSTILE_CONTEXT, {}):
+            for login in ("t_manager", "t_inspector", "t_officer_a", "t_principal_a"):
+                with self.subTest(login=login, context=context):
+                    self.assertRefused(login, "safety.monthly.report", "unlink", [reports.ids], context=context)
+                    self.assertRefused(login, "safety.monthly.report", "unlink", [self.report_a.ids],
+                                       context=context)
+        self.assertEqual(reports.exists(), reports)
+        # the manager reads the schools' reports and writes the bureau's own
+        read = self.assertAllowed("t_manager", "safety.monthly.report", "read", [reports.ids, ["state"]])
+        self.assertEqual({row["id"] for row in read}, set(reports.ids))
+        self.assertAllowed("t_manager", "safety.monthly.report", "write",
+                           [bureau_report.ids, {"school_comment": "All schools reported."}])
+        self.assertRefused("t_manager", "safety.monthly.report", "write",
+                           [self.report_a.ids, {"school_comment": "Bureau's words"}])
+        # the officer writes its school's draft
+        self.assertAllowed("t_officer_a", "safety.monthly.report", "write",
+                           [self.report_a.ids, {"open_problems": "Gym fence", "next_month_plan": "Fire drill"}])
+        self.assertRecordValues(self.report_a | bureau_report, [
+            {"open_problems": "Gym fence", "next_month_plan": "Fire drill", "school_comment": False},
+            {"open_problems": False, "next_month_plan": False, "school_comment": "All schools reported."},
+        ])
+        # filed, still nobody deletes it
+        self.report_a.with_user(self.user_principal_a)._safety_submit(render=False)
+        for login in ("t_manager", "t_officer_a", "t_principal_a"):
+            self.assertRefused(login, "safety.monthly.report", "unlink", [self.report_a.ids])
+        self.assertTrue(self.report_a.exists())
+
     def test_scorecard_and_thresholds(self):
         row = self.env["safety.school.scorecard"].search(
             [("company_id", "=", self.school_b.id), ("period_type", "=", "year")], limit=1
