@@ -215,55 +215,69 @@ def run_job(admin, module, cron):
     admin.call("ir.cron", "method_direct_trigger", [xmlid(admin, module, cron)])
 
 
+BUREAU_ROLES = {"manager": "group_bureau_manager", "inspector": "group_bureau_inspector",
+                "finance": "group_bureau_finance"}
+
+
+def create_user(admin, login, group, company, companies):
+    """A user holding only ``group`` (school_safety's), working in ``companies``."""
+    return admin.create("res.users", {
+        "name": f"Year {login.title()}", "login": login, "password": PASSWORD,
+        "company_id": company, "company_ids": [(6, 0, companies)],
+        "groups_id": [(6, 0, [xmlid(admin, "school_safety", group)])],
+        "tz": "Asia/Shanghai",
+    }, context={"no_reset_password": True})
+
+
+def create_employee(admin, name, company, position, user=False, parent=False):
+    return admin.create("hr.employee", {
+        "name": name, "company_id": company, "safety_position": position, "user_id": user, "parent_id": parent,
+    })
+
+
+def open_school(server, bureau, name, staff, school_type="primary", enrollment=850):
+    """A school of ``bureau`` keeping its records since last month (the monthly report job makes
+    last month's report), its staff ``{login: (group, safety position, employee name)}`` with
+    their users and employees (the first is the principal, the others report to them; the
+    second is the safety officer), and the school's principal and officer set.
+    Returns (school, {login: user id}, {login: employee id})."""
+    school = server.session("admin", "admin").create("res.company", {
+        "name": name, "parent_id": bureau,
+        "safety_school_type": school_type, "safety_enrollment_day": enrollment,
+        "safety_start_date": first_of_last_month().strftime("%Y-%m-%d"),
+    })
+    admin = server.session("admin", "admin")  # again, to have the new school allowed
+    assert school in admin.company_ids, admin.company_ids
+    users, employees = {}, {}
+    principal = None
+    for login, (group, position, employee_name) in staff.items():
+        users[login] = create_user(admin, login, group, school, [school])
+        employees[login] = create_employee(admin, employee_name, school, position, users[login], principal or False)
+        principal = principal or employees[login]
+    principal_login, officer_login = list(staff)[:2]
+    admin.call("res.company", "write", [school], {
+        "safety_principal_id": employees[principal_login], "safety_officer_id": employees[officer_login],
+    })
+    return school, users, employees
+
+
 def set_up_world(server):
     """What the administrator sets up before the year: the bureau, one school, one user per
     role holding only that role's group (bureau users: both companies) and their employees."""
     admin = server.session("admin", "admin")
     bureau = admin.create("res.company", {"name": "Riverside District Education Bureau", "safety_is_bureau": True})
-    school = admin.create("res.company", {
-        "name": "Riverside No. 1 Primary School", "parent_id": bureau,
-        "safety_school_type": "primary", "safety_enrollment_day": 850,
-        # it keeps its records since last month: the monthly report job makes last month's report
-        "safety_start_date": first_of_last_month().strftime("%Y-%m-%d"),
+    school, users, employees = open_school(server, bureau, "Riverside No. 1 Primary School", {
+        "principal": ("group_school_principal", "principal", "Principal Wang"),
+        "officer": ("group_school_safety_officer", "deputy", "Officer Li"),
+        "teacher": ("group_school_staff", "class_teacher", "Teacher Zhao"),
+        "guard": ("group_security_guard", "guard", "Guard Sun"),
     })
     admin = server.session("admin", "admin")  # again, to have both new companies allowed
     assert {bureau, school} <= set(admin.company_ids), admin.company_ids
-    roles = {
-        "manager": ("group_bureau_manager", bureau),
-        "inspector": ("group_bureau_inspector", bureau),
-        "finance": ("group_bureau_finance", bureau),
-        "principal": ("group_school_principal", school),
-        "officer": ("group_school_safety_officer", school),
-        "teacher": ("group_school_staff", school),
-        "guard": ("group_security_guard", school),
-    }
-    users = {}
-    for login, (group, company) in roles.items():
-        companies = [bureau, school] if company == bureau else [school]
-        users[login] = admin.create("res.users", {
-            "name": f"Year {login.title()}", "login": login, "password": PASSWORD,
-            "company_id": company, "company_ids": [(6, 0, companies)],
-            "groups_id": [(6, 0, [xmlid(admin, "school_safety", group)])],
-            "tz": "Asia/Shanghai",
-        }, context={"no_reset_password": True})
-
-    def employee(name, company, position, user=None, parent=None):
-        return admin.create("hr.employee", {
-            "name": name, "company_id": company, "safety_position": position,
-            "user_id": users.get(user, False), "parent_id": parent or False,
-        })
-
-    employees = {
-        "manager": employee("Bureau Head", bureau, "bureau", "manager"),
-        "inspector": employee("Bureau Inspector", bureau, "bureau", "inspector"),
-    }
-    employees["principal"] = employee("Principal Wang", school, "principal", "principal")
-    employees["officer"] = employee("Officer Li", school, "deputy", "officer", employees["principal"])
-    employees["teacher"] = employee("Teacher Zhao", school, "class_teacher", "teacher", employees["principal"])
-    employees["guard"] = employee("Guard Sun", school, "guard", "guard", employees["principal"])
-    admin.call("res.company", "write", [school], {
-        "safety_principal_id": employees["principal"], "safety_officer_id": employees["officer"],
-    })
+    for login, group in BUREAU_ROLES.items():
+        users[login] = create_user(admin, login, group, bureau, [bureau, school])
+    employees["manager"] = create_employee(admin, "Bureau Head", bureau, "bureau", users["manager"])
+    employees["inspector"] = create_employee(admin, "Bureau Inspector", bureau, "bureau", users["inspector"])
     admin.call("res.company", "write", [bureau], {"safety_officer_id": employees["inspector"]})
     return {"bureau": bureau, "school": school, "users": users, "employees": employees}
 
