@@ -282,6 +282,58 @@ def set_up_world(server):
     return {"bureau": bureau, "school": school, "users": users, "employees": employees}
 
 
+def safety_spending(finance, school):
+    """The school's lines on the safety investment plan, as the bureau's finance lists them."""
+    return finance.search_read("account.analytic.line", [("company_id", "=", school),
+                                                         ("safety_category_id", "!=", False)],
+                               ["safety_spent", "name", "safety_fund_id"])
+
+
+def revise_and_fund(as_, world, budget, fire, year):
+    """Mid-year the bureau's finance revises the budget (+2000 for fire equipment, approved through
+    the same tiers) and brings in a special fund for fire equipment, 5000 of it allocated to the
+    school, which spends 3000 of it."""
+    finance, manager, school = as_["finance"], as_["manager"], world["school"]
+    revision = finance.create("safety.budget.revision", {
+        "budget_id": budget, "reason": "Extinguishers of Building 2 replaced, not refilled",
+        "line_ids": [(0, 0, {"category_id": fire[0]["id"], "amount_after": 12000})],
+    })
+    finance.call("safety.budget.revision", "action_submit", [revision])
+    finance.call("safety.budget.revision", "validate_tier", [revision])
+    manager.call("safety.budget.revision", "validate_tier", [revision])
+    revised = finance.read1("safety.budget.revision", revision, ["state", "amount_before", "amount_after"])
+    assert (revised["state"], revised["amount_before"], revised["amount_after"]) == ("approved", 10000, 12000), revised
+    assert finance.read1("safety.budget", budget, ["amount_total"])["amount_total"] == 12000, "revision not applied"
+    fund = finance.create("safety.fund", {
+        "name": f"Fire equipment subsidy {year}", "reference": f"RDEB-{year}-07", "company_id": world["bureau"],
+        "source": "subsidy", "year": year, "amount": 8000, "category_ids": [(6, 0, [fire[0]["id"]])],
+        "allocation_ids": [(0, 0, {"company_id": school, "amount": 5000})],
+    })
+    charge = {"name": "Extinguishers of Building 2", "date": school_today().strftime("%Y-%m-%d"),
+              "company_id": school, "safety_category_id": fire[0]["id"], "safety_fund_id": fund, "safety_spent": 3000}
+    other = finance.search_read("account.analytic.account", [
+        ("root_plan_id", "=", fire[0]["root_plan_id"][0]), ("id", "!=", fire[0]["id"])], ["name"], limit=1)
+    with pytest.raises(RpcError, match="may not pay for"):  # ring-fenced: fire equipment only
+        finance.create("account.analytic.line", dict(charge, safety_category_id=other[0]["id"]))
+    finance.create("account.analytic.line", charge)
+    spent = safety_spending(finance, school)
+    assert [line["safety_spent"] for line in spent if line["safety_fund_id"]] == [3000], spent
+    funded = finance.read1("safety.fund", fund, ["allocated", "actual", "remaining"])
+    assert (funded["allocated"], funded["actual"], funded["remaining"]) == (5000, 3000, 5000), funded
+    # the budget execution report, as the finance reads it: the revised budget, the allocation, the
+    # spending (the expense, the rectification's cost and the fund's), the fund's part apart
+    execution = finance.call("safety.investment.execution", "read_group",
+                             [("company_id", "=", school), ("year", "=", year)],
+                             ["budget", "allocated", "actual", "actual_fund", "actual_own", "fund_remaining",
+                              "execution_rate"], [], lazy=False)
+    got = {name: execution[0][name] for name in ("budget", "allocated", "actual", "actual_fund", "actual_own",
+                                                 "fund_remaining")}
+    assert got == {"budget": 12000, "allocated": 5000, "actual": 1200 + 280 + 3000, "actual_fund": 3000,
+                   "actual_own": 1200 + 280, "fund_remaining": 2000}, f"the budget execution: {execution}"
+    assert round(execution[0]["execution_rate"], 1) == 37.3, execution
+    return spent
+
+
 def test_school_year(server):
     world = set_up_world(server)
     as_ = {login: server.session(login) for login in world["users"]}
@@ -488,7 +540,7 @@ def test_school_year(server):
     # ---- the school's safety budget, approved through its tiers (finance, then the manager), and
     # its spending: the bureau's finance records an expense of the school on the safety plan
     finance = as_["finance"]
-    fire = finance.search_read("account.analytic.account", [("code", "=", "SI04")], ["name"])
+    fire = finance.search_read("account.analytic.account", [("code", "=", "SI04")], ["name", "root_plan_id"])
     assert fire, "the safety investment category Fire Equipment (SI04) is not installed"
     budget = finance.create("safety.budget", {
         "company_id": school, "year": year,
@@ -503,10 +555,10 @@ def test_school_year(server):
         "name": "Extinguishers refilled", "date": school_today().strftime("%Y-%m-%d"), "company_id": school,
         "safety_category_id": fire[0]["id"], "safety_spent": 1200,
     })
-    spent = finance.search_read("account.analytic.line", [("company_id", "=", school),
-                                                          ("safety_category_id", "!=", False)],
-                                ["safety_spent", "name"])
+    spent = safety_spending(finance, school)
     assert 1200 in [line["safety_spent"] for line in spent], f"the expense is not on the safety plan: {spent}"
+
+    spent = revise_and_fund(as_, world, budget, fire, year)
 
     # ---- an incident of last month (on the 15th, 10:00 in the school), reported by the officer,
     # acknowledged by the bureau: it is in the monthly report the job makes of last month
@@ -541,7 +593,8 @@ def test_school_year(server):
         "drills_done": 1, "drills_credited": 1,
         "training_valid": 1,
         # the finance's expense and the closed rectification's actual cost (posted by the hazard)
-        "budget_spent": 1200 + 280, "budget_total": 10000, "budget_execution_pct": 14.8,
+        # and the spending from the special fund, against the budget as revised
+        "budget_spent": 1200 + 280 + 3000, "budget_total": 12000, "budget_execution_pct": 37.3,
     }
     got = {name: card[name] for name in expected}
     assert got == expected, f"scorecard figures differ from what was done: {got} != {expected}"
