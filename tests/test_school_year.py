@@ -289,6 +289,45 @@ def safety_spending(finance, school):
                                ["safety_spent", "name", "safety_fund_id"])
 
 
+def remind_expiring_certificate(admin, as_, world):
+    """The guard's outside guard-duty certificate, recorded by the officer, expires in ten days: the
+    daily reminder job tells the guard and the officer, once, however often it runs."""
+    officer = as_["officer"]
+    guard_duty = officer.search_read("safety.training.course", [("code", "=", "GUARD")], ["name"])
+    assert guard_duty, "the guard-duty course is not installed"
+    # (within the days before expiry the bureau configured for its reminders)
+    window = admin.call("ir.config_parameter", "get_param", "safety_training.expiry_warning_days")
+    assert int(window) > 10, f"the reminders start {window} days before expiry"
+    expires = (school_today() + timedelta(days=10)).strftime("%Y-%m-%d")
+    officer.create("safety.training.certificate", {
+        "employee_id": world["employees"]["guard"], "course_id": guard_duty[0]["id"], "name": "GA-2025-0117",
+        "issuer": "District public security bureau", "expiry_date": expires,
+        "issue_date": (school_today() - timedelta(days=355)).strftime("%Y-%m-%d"),
+    })
+    renewal = xmlid(admin, "safety_training", "mail_activity_type_training_renewal")
+
+    def reminders(login):
+        return as_[login].search_read("mail.activity", [
+            ("activity_type_id", "=", renewal), ("user_id", "=", world["users"][login]),
+            ("res_model", "=", "hr.employee"), ("res_id", "=", world["employees"]["guard"]),
+            ("safety_training_course_id", "=", guard_duty[0]["id"]),
+        ], ["summary", "date_deadline"])
+
+    run_job(admin, "safety_training", "ir_cron_safety_training_remind")
+    told = {login: reminders(login) for login in ("guard", "officer")}
+    for login, activities in told.items():
+        assert len(activities) == 1 and activities[0]["date_deadline"] == expires \
+            and expires in activities[0]["summary"], f"the reminder to the {login}: {activities}"
+    # the teacher's own certificate is valid: the teacher is told nothing
+    assert not as_["teacher"].search_read("mail.activity", [("activity_type_id", "=", renewal),
+                                                            ("user_id", "=", world["users"]["teacher"])], ["id"])
+    all_reminders = admin.call("mail.activity", "search_count", [("activity_type_id", "=", renewal)])
+    run_job(admin, "safety_training", "ir_cron_safety_training_remind")
+    assert {login: reminders(login) for login in told} == told, "the reminders changed when the job ran again"
+    again = admin.call("mail.activity", "search_count", [("activity_type_id", "=", renewal)])
+    assert again == all_reminders, f"the job ran again: {again} reminders instead of {all_reminders}"
+
+
 def revise_and_fund(as_, world, budget, fire, year):
     """Mid-year the bureau's finance revises the budget (+2000 for fire equipment, approved through
     the same tiers) and brings in a special fund for fire equipment, 5000 of it allocated to the
@@ -537,6 +576,8 @@ def test_school_year(server):
     months = (expiry.year - issued.year) * 12 + expiry.month - issued.month
     assert months == courses[0]["validity_months"], f"certificate valid {months} months: {certificates}"
 
+    remind_expiring_certificate(admin, as_, world)
+
     # ---- the school's safety budget, approved through its tiers (finance, then the manager), and
     # its spending: the bureau's finance records an expense of the school on the safety plan
     finance = as_["finance"]
@@ -591,7 +632,8 @@ def test_school_year(server):
         # the round walked incomplete and the missed one are due, neither completed
         "patrol_rounds_due": 2, "patrol_rounds_completed": 0, "scans_flagged_waiting": 0,
         "drills_done": 1, "drills_credited": 1,
-        "training_valid": 1,
+        # the teacher's fire safety and the guard's guard duty (expiring, still held)
+        "training_valid": 2,
         # the finance's expense and the closed rectification's actual cost (posted by the hazard)
         # and the spending from the special fund, against the budget as revised
         "budget_spent": 1200 + 280 + 3000, "budget_total": 12000, "budget_execution_pct": 37.3,
