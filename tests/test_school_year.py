@@ -282,6 +282,11 @@ def set_up_world(server):
     return {"bureau": bureau, "school": school, "users": users, "employees": employees}
 
 
+def year_rows(year):
+    """The domain of the scorecard's rows of ``year`` (one per school)."""
+    return [("period_type", "=", "year"), ("period_start", "=", f"{year}-01-01")]
+
+
 def safety_spending(finance, school):
     """The school's lines on the safety investment plan, as the bureau's finance lists them."""
     return finance.search_read("account.analytic.line", [("company_id", "=", school),
@@ -371,6 +376,70 @@ def revise_and_fund(as_, world, budget, fire, year):
                    "actual_own": 1200 + 280, "fund_remaining": 2000}, f"the budget execution: {execution}"
     assert round(execution[0]["execution_rate"], 1) == 37.3, execution
     return spent
+
+
+def open_second_school(server, admin, as_, world, incident_at):
+    """A second school of the bureau opens (set up by the administrator, the bureau's users given
+    it, logged in again in ``as_``): its officer registers a hazard and reports an incident of
+    last month. The first school's users see none of it; the bureau sees both schools.
+    Returns the school."""
+    school, year = world["school"], school_today().year
+    incident_year = first_of_last_month().year
+    school2, users2, _employees2 = open_school(server, world["bureau"], "Riverside No. 2 Middle School", {
+        "principal2": ("group_school_principal", "principal", "Principal Zhou"),
+        "officer2": ("group_school_safety_officer", "deputy", "Officer Qian"),
+    }, school_type="junior_secondary", enrollment=1200)
+    for login in BUREAU_ROLES:
+        admin.call("res.users", "write", [world["users"][login]], {"company_ids": [(4, school2)]})
+        as_[login] = server.session(login)  # logged in again: the new school is among their companies
+    manager, inspector = as_["manager"], as_["inspector"]
+    officer2 = server.session("officer2")
+    assert officer2.company_ids == [school2] and sorted(users2) == ["officer2", "principal2"], officer2.company_ids
+    hazard2 = officer2.create("safety.hazard", {
+        "company_id": school2, "location": "Gym, north wall", "category": "electricity",
+        "description": "A socket hangs out of the wall",
+    })
+    incident2 = officer2.create("safety.incident", {
+        "company_id": school2, "occurred_at": odoo_time(incident_at + timedelta(days=3)),
+        "location": "Science lab 2", "category": "natural_disaster", "injured_count": 1, "death_count": 0,
+        "description": "A storm broke a window; a pupil was cut by the glass.",
+        "measures_taken": "The room was closed, the pupil treated by the school nurse.",
+    })
+    # the first school's users see their own school only: its records, its scorecard rows
+    principal = as_["principal"]
+    for model in ("safety.hazard", "safety.incident", "safety.school.scorecard"):
+        seen = {row["company_id"][0] for row in principal.search_read(model, [], ["company_id"])}
+        assert seen == {school}, f"the first school's principal sees {model} of {seen}"
+    # the bureau sees both schools in the scorecard of the year
+    for session in (manager, inspector):
+        by_school = {row["company_id"][0]: row for row in session.search_read(
+            "safety.school.scorecard", year_rows(year), [])}
+        assert set(by_school) == {school, school2}, f"{session.login} sees the scorecard of {set(by_school)}"
+    second = {name: by_school[school2][name] for name in ("hazards_found", "hazards_open", "incident_count")}
+    assert second == {"hazards_found": 1, "hazards_open": 1, "incident_count": int(incident_year == year)}, second
+    for model, rid in (("safety.school.scorecard", by_school[school2]["id"]), ("safety.hazard", hazard2),
+                       ("safety.incident", incident2)):
+        with pytest.raises(RpcError, match="AccessError"):
+            principal.read(model, rid, ["company_id"])
+    return school2
+
+
+def check_bureau_report(manager, bureau, month):
+    """The bureau's own report of the month, made by the same job over its two schools."""
+    bureau_reports = manager.search_read("safety.monthly.report", [
+        ("company_id", "=", bureau), ("kind", "=", "bureau")], ["month", "sections"])
+    assert [r["month"] for r in bureau_reports] == [month], f"expected the bureau's report of {month}: {bureau_reports}"
+    sections = {section["key"]: section for section in bureau_reports[0]["sections"]}
+    schools = [row[0] for row in sections["schools"]["tables"][0]["rows"]]
+    assert schools == ["Riverside No. 1 Primary School", "Riverside No. 2 Middle School"], sections["schools"]
+    by_category = next(table for table in sections["incidents"]["tables"] if table["title"] == "By category")
+    assert ["Accident or Disaster", 1, 1, 0] in by_category["rows"] and ["Natural Disaster", 1, 1, 0] in \
+        by_category["rows"], f"the bureau's incidents of last month: {sections['incidents']}"
+    kind, pdf = manager.download(f"/report/pdf/school_safety.safety_monthly_report_document/{bureau_reports[0]['id']}")
+    assert kind.startswith("application/pdf") and pdf.startswith(b"%PDF"), f"not a PDF: {kind} {pdf[:200]!r}"
+    kind, xlsx = manager.download(f"/report/xlsx/school_safety.safety_monthly_report_xlsx/{bureau_reports[0]['id']}")
+    assert_xlsx_shows(xlsx, "Riverside No. 1 Primary School", "Riverside No. 2 Middle School",
+                      "Playground, basketball court", "Science lab 2")
 
 
 def test_school_year(server):
@@ -657,9 +726,12 @@ def test_school_year(server):
     assert {name: totals[0][name] for name in measures} == {name: card[name] for name in measures}, \
         f"the dashboard's KPIs {totals[0]} differ from the scorecard {card}"
 
+    open_second_school(server, admin, as_, world, incident_at)
+    manager, inspector, finance = as_["manager"], as_["inspector"], as_["finance"]
+    principal = as_["principal"]
+
     # ---- the monthly report: made by the job on the first, filed by the principal, read by the bureau
     run_job(admin, "school_safety", "ir_cron_safety_monthly_report")
-    principal = as_["principal"]
     month = first_of_last_month().strftime("%Y-%m-%d")
     reports = principal.search_read("safety.monthly.report", [("company_id", "=", school), ("kind", "=", "school")],
                                     ["month", "state", "sections"])
@@ -680,6 +752,8 @@ def test_school_year(server):
     assert kind.startswith("application/pdf") and pdf.startswith(b"%PDF"), f"not a PDF: {kind} {pdf[:200]!r}"
     kind, xlsx = principal.download(f"/report/xlsx/school_safety.safety_monthly_report_xlsx/{report}")
     assert_xlsx_shows(xlsx, "Riverside No. 1 Primary School", "Playground, basketball court", "Winter drill.")
+
+    check_bureau_report(manager, world["bureau"], month)
 
     # ---- the year's other files, downloaded as their users print them
     files = [
