@@ -201,13 +201,27 @@ def xmlid(admin, module, name):
     return rows[0]["res_id"]
 
 
-def assert_xlsx_shows(raw, *texts):
+def xlsx_text(raw):
+    """Everything an Excel file holds (its sheets and shared strings), as one text."""
     assert raw.startswith(b"PK"), f"not an Excel file: {raw[:200]!r}"
     with zipfile.ZipFile(io.BytesIO(raw)) as book:
-        names = book.namelist()
-        strings = "".join(book.read(name).decode() for name in names if name.startswith("xl/"))
+        return "".join(book.read(name).decode() for name in book.namelist() if name.startswith("xl/"))
+
+
+def assert_xlsx_shows(raw, *texts):
+    strings = xlsx_text(raw)
     for text in texts:
         assert text in strings, f"the Excel file does not show {text!r}"
+    return strings
+
+
+def report_action_url(action):
+    """The URL the web client downloads a report_xlsx action from when the action carries a
+    wizard's data (report_xlsx's action handler)."""
+    assert action["type"] == "ir.actions.report" and action["report_type"] == "xlsx", action
+    options = urllib.parse.quote(json.dumps(action["data"]))
+    context = urllib.parse.quote(json.dumps(action.get("context") or {}))
+    return f"/report/xlsx/{action['report_name']}?options={options}&context={context}"
 
 
 def run_job(admin, module, cron):
@@ -440,6 +454,31 @@ def check_bureau_report(manager, bureau, month):
     kind, xlsx = manager.download(f"/report/xlsx/school_safety.safety_monthly_report_xlsx/{bureau_reports[0]['id']}")
     assert_xlsx_shows(xlsx, "Riverside No. 1 Primary School", "Riverside No. 2 Middle School",
                       "Playground, basketball court", "Science lab 2")
+
+
+def check_hazard_ledgers(as_, school, school2, year):
+    """The hazard ledger of the year, exported from its wizard: by the school for itself, by the
+    bureau for the second school; each shows its school's hazards only, and a school exports no
+    other school's."""
+    officer, inspector = as_["officer"], as_["inspector"]
+
+    def ledger(session, company):
+        wizard = session.create("safety.hazard.ledger.wizard", {
+            "company_id": company, "date_from": f"{year}-01-01", "date_to": school_today().strftime("%Y-%m-%d")})
+        return report_action_url(session.call("safety.hazard.ledger.wizard", "action_export", [wizard]))
+
+    hazards = officer.search_read("safety.hazard", [("company_id", "=", school)], ["name", "location"])
+    assert len(hazards) == 2, hazards
+    _kind, raw = officer.download(ledger(officer, school))
+    text = assert_xlsx_shows(raw, "Riverside No. 1 Primary School",
+                             *(hazard[key] for hazard in hazards for key in ("name", "location")))
+    assert "Gym, north wall" not in text, "the first school's ledger shows the second school's hazard"
+    _kind, raw = inspector.download(ledger(inspector, school2))
+    text = assert_xlsx_shows(raw, "Riverside No. 2 Middle School", "Gym, north wall", "A socket hangs out of the wall")
+    assert not any(h["location"] in text for h in hazards), "the second school's ledger shows the first one's"
+    status, _headers, raw = officer.request(ledger(officer, school2))
+    assert not raw.startswith(b"PK") and b"another school" in raw, \
+        f"the ledger of another school: {status} {raw[:300]!r}"
 
 
 def test_school_year(server):
@@ -726,7 +765,7 @@ def test_school_year(server):
     assert {name: totals[0][name] for name in measures} == {name: card[name] for name in measures}, \
         f"the dashboard's KPIs {totals[0]} differ from the scorecard {card}"
 
-    open_second_school(server, admin, as_, world, incident_at)
+    school2 = open_second_school(server, admin, as_, world, incident_at)
     manager, inspector, finance = as_["manager"], as_["inspector"], as_["finance"]
     principal = as_["principal"]
 
@@ -754,6 +793,8 @@ def test_school_year(server):
     assert_xlsx_shows(xlsx, "Riverside No. 1 Primary School", "Playground, basketball court", "Winter drill.")
 
     check_bureau_report(manager, world["bureau"], month)
+
+    check_hazard_ledgers(as_, school, school2, year)
 
     # ---- the year's other files, downloaded as their users print them
     files = [
