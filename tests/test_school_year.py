@@ -1,11 +1,13 @@
 """One school year played end to end on a real Odoo server, through public interfaces only.
 
 The suite is installed without demo data into a throwaway database and served on a free port.
-Only the initial setup (a bureau, one school, the role users and their employees) is made as
-the administrator; everything else is done as the role that does it in a school year: JSON-RPC
-calls of the models' own buttons (/web/dataset/call_kw) after /web/session/authenticate, the
-patrol scan endpoint as the guard's phone, the signing link as a guardian, and the HTTP
-downloads of the reports. Steps run in the year's order and depend on each other: one test.
+Only the setup (a bureau, one school, the role users and their employees; mid-year a second
+school of the bureau with its principal and officer) is made as the administrator, who also
+runs the scheduled jobs when they are due; everything else is done as the role that does it in
+a school year: JSON-RPC calls of the models' own buttons (/web/dataset/call_kw) after
+/web/session/authenticate, the patrol scan endpoint as the guard's phone, the signing link as a
+guardian, and the HTTP downloads of the reports. Steps run in the year's order and depend on
+each other: one test.
 """
 import base64
 import io
@@ -481,6 +483,33 @@ def check_hazard_ledgers(as_, school, school2, year):
         f"the ledger of another school: {status} {raw[:300]!r}"
 
 
+def check_stored_months(admin, as_, schools, card, compared):
+    """The scorecard's stored months: the bureau's inspector presses Refresh Figures, which stores
+    the months of both schools computed from the records; read from there the year's rows show
+    the same figures (to the manager, who reads the budget's too); and again after the
+    half-hourly job."""
+    manager, inspector = as_["manager"], as_["inspector"]
+    school = schools[0]
+
+    def year_figures():
+        rows = manager.search_read("safety.school.scorecard", year_rows(school_today().year),
+                                   ["company_id", *compared])
+        return {row["company_id"][0]: {name: row[name] for name in compared} for row in rows}
+
+    computed = year_figures()
+    assert computed[school] == {name: card[name] for name in compared}, (computed[school], card)
+    answer = inspector.call("safety.school.scorecard", "action_safety_refresh", [[]])
+    assert answer == {"type": "ir.actions.client", "tag": "soft_reload"}, answer
+    stored = admin.search_read("safety.school.scorecard.month", [("company_id", "in", schools)],
+                               ["company_id", "month"])
+    months = {first_of_last_month().strftime("%Y-%m-%d"), school_today().replace(day=1).strftime("%Y-%m-%d")}
+    assert {(m["company_id"][0], m["month"]) for m in stored} == {(s, m) for s in schools for m in months}, \
+        f"the stored months: {stored}"
+    assert year_figures() == computed, "the scorecard read from its stored months differs from the records"
+    run_job(admin, "school_safety", "ir_cron_safety_scorecard_refresh")
+    assert year_figures() == computed, "the scorecard after the refresh job differs from the records"
+
+
 def test_school_year(server):
     world = set_up_world(server)
     as_ = {login: server.session(login) for login in world["users"]}
@@ -810,6 +839,8 @@ def test_school_year(server):
             assert raw.startswith(b"%PDF"), f"{path} is not a PDF: {kind} {raw[:200]!r}"
         else:
             assert_xlsx_shows(raw, *texts)
+
+    check_stored_months(admin, as_, [school, school2], card, sorted(set(expected) | set(measures)))
 
     # nothing went wrong on the server on the way
     errors = [line for line in server.log_tail(None).splitlines() if " ERROR " in line or " CRITICAL " in line]
