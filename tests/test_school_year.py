@@ -1,11 +1,13 @@
 """One school year played end to end on a real Odoo server, through public interfaces only.
 
 The suite is installed without demo data into a throwaway database and served on a free port.
-Only the initial setup (a bureau, one school, the role users and their employees) is made as
-the administrator; everything else is done as the role that does it in a school year: JSON-RPC
-calls of the models' own buttons (/web/dataset/call_kw) after /web/session/authenticate, the
-patrol scan endpoint as the guard's phone, the signing link as a guardian, and the HTTP
-downloads of the reports. Steps run in the year's order and depend on each other: one test.
+Only the setup (a bureau, one school, the role users and their employees; mid-year a second
+school of the bureau with its principal and officer) is made as the administrator, who also
+runs the scheduled jobs when they are due; everything else is done as the role that does it in
+a school year: JSON-RPC calls of the models' own buttons (/web/dataset/call_kw) after
+/web/session/authenticate, the patrol scan endpoint as the guard's phone, the signing link as a
+guardian, and the HTTP downloads of the reports. Steps run in the year's order and depend on
+each other: one test.
 """
 import base64
 import io
@@ -201,13 +203,27 @@ def xmlid(admin, module, name):
     return rows[0]["res_id"]
 
 
-def assert_xlsx_shows(raw, *texts):
+def xlsx_text(raw):
+    """Everything an Excel file holds (its sheets and shared strings), as one text."""
     assert raw.startswith(b"PK"), f"not an Excel file: {raw[:200]!r}"
     with zipfile.ZipFile(io.BytesIO(raw)) as book:
-        names = book.namelist()
-        strings = "".join(book.read(name).decode() for name in names if name.startswith("xl/"))
+        return "".join(book.read(name).decode() for name in book.namelist() if name.startswith("xl/"))
+
+
+def assert_xlsx_shows(raw, *texts):
+    strings = xlsx_text(raw)
     for text in texts:
         assert text in strings, f"the Excel file does not show {text!r}"
+    return strings
+
+
+def report_action_url(action):
+    """The URL the web client downloads a report_xlsx action from when the action carries a
+    wizard's data (report_xlsx's action handler)."""
+    assert action["type"] == "ir.actions.report" and action["report_type"] == "xlsx", action
+    options = urllib.parse.quote(json.dumps(action["data"]))
+    context = urllib.parse.quote(json.dumps(action.get("context") or {}))
+    return f"/report/xlsx/{action['report_name']}?options={options}&context={context}"
 
 
 def run_job(admin, module, cron):
@@ -215,57 +231,283 @@ def run_job(admin, module, cron):
     admin.call("ir.cron", "method_direct_trigger", [xmlid(admin, module, cron)])
 
 
+BUREAU_ROLES = {"manager": "group_bureau_manager", "inspector": "group_bureau_inspector",
+                "finance": "group_bureau_finance"}
+
+
+def create_user(admin, login, group, company, companies):
+    """A user holding only ``group`` (school_safety's), working in ``companies``."""
+    return admin.create("res.users", {
+        "name": f"Year {login.title()}", "login": login, "password": PASSWORD,
+        "company_id": company, "company_ids": [(6, 0, companies)],
+        "groups_id": [(6, 0, [xmlid(admin, "school_safety", group)])],
+        "tz": "Asia/Shanghai",
+    }, context={"no_reset_password": True})
+
+
+def create_employee(admin, name, company, position, user=False, parent=False):
+    return admin.create("hr.employee", {
+        "name": name, "company_id": company, "safety_position": position, "user_id": user, "parent_id": parent,
+    })
+
+
+def open_school(server, bureau, name, staff, school_type="primary", enrollment=850):
+    """A school of ``bureau`` keeping its records since last month (the monthly report job makes
+    last month's report), its staff ``{login: (group, safety position, employee name)}`` with
+    their users and employees (the first is the principal, the others report to them; the
+    second is the safety officer), and the school's principal and officer set.
+    Returns (school, {login: user id}, {login: employee id})."""
+    school = server.session("admin", "admin").create("res.company", {
+        "name": name, "parent_id": bureau,
+        "safety_school_type": school_type, "safety_enrollment_day": enrollment,
+        "safety_start_date": first_of_last_month().strftime("%Y-%m-%d"),
+    })
+    admin = server.session("admin", "admin")  # again, to have the new school allowed
+    assert school in admin.company_ids, admin.company_ids
+    users, employees = {}, {}
+    principal = None
+    for login, (group, position, employee_name) in staff.items():
+        users[login] = create_user(admin, login, group, school, [school])
+        employees[login] = create_employee(admin, employee_name, school, position, users[login], principal or False)
+        principal = principal or employees[login]
+    principal_login, officer_login = list(staff)[:2]
+    admin.call("res.company", "write", [school], {
+        "safety_principal_id": employees[principal_login], "safety_officer_id": employees[officer_login],
+    })
+    return school, users, employees
+
+
 def set_up_world(server):
     """What the administrator sets up before the year: the bureau, one school, one user per
     role holding only that role's group (bureau users: both companies) and their employees."""
     admin = server.session("admin", "admin")
     bureau = admin.create("res.company", {"name": "Riverside District Education Bureau", "safety_is_bureau": True})
-    school = admin.create("res.company", {
-        "name": "Riverside No. 1 Primary School", "parent_id": bureau,
-        "safety_school_type": "primary", "safety_enrollment_day": 850,
-        # it keeps its records since last month: the monthly report job makes last month's report
-        "safety_start_date": first_of_last_month().strftime("%Y-%m-%d"),
+    school, users, employees = open_school(server, bureau, "Riverside No. 1 Primary School", {
+        "principal": ("group_school_principal", "principal", "Principal Wang"),
+        "officer": ("group_school_safety_officer", "deputy", "Officer Li"),
+        "teacher": ("group_school_staff", "class_teacher", "Teacher Zhao"),
+        "guard": ("group_security_guard", "guard", "Guard Sun"),
     })
     admin = server.session("admin", "admin")  # again, to have both new companies allowed
     assert {bureau, school} <= set(admin.company_ids), admin.company_ids
-    roles = {
-        "manager": ("group_bureau_manager", bureau),
-        "inspector": ("group_bureau_inspector", bureau),
-        "finance": ("group_bureau_finance", bureau),
-        "principal": ("group_school_principal", school),
-        "officer": ("group_school_safety_officer", school),
-        "teacher": ("group_school_staff", school),
-        "guard": ("group_security_guard", school),
-    }
-    users = {}
-    for login, (group, company) in roles.items():
-        companies = [bureau, school] if company == bureau else [school]
-        users[login] = admin.create("res.users", {
-            "name": f"Year {login.title()}", "login": login, "password": PASSWORD,
-            "company_id": company, "company_ids": [(6, 0, companies)],
-            "groups_id": [(6, 0, [xmlid(admin, "school_safety", group)])],
-            "tz": "Asia/Shanghai",
-        }, context={"no_reset_password": True})
-
-    def employee(name, company, position, user=None, parent=None):
-        return admin.create("hr.employee", {
-            "name": name, "company_id": company, "safety_position": position,
-            "user_id": users.get(user, False), "parent_id": parent or False,
-        })
-
-    employees = {
-        "manager": employee("Bureau Head", bureau, "bureau", "manager"),
-        "inspector": employee("Bureau Inspector", bureau, "bureau", "inspector"),
-    }
-    employees["principal"] = employee("Principal Wang", school, "principal", "principal")
-    employees["officer"] = employee("Officer Li", school, "deputy", "officer", employees["principal"])
-    employees["teacher"] = employee("Teacher Zhao", school, "class_teacher", "teacher", employees["principal"])
-    employees["guard"] = employee("Guard Sun", school, "guard", "guard", employees["principal"])
-    admin.call("res.company", "write", [school], {
-        "safety_principal_id": employees["principal"], "safety_officer_id": employees["officer"],
-    })
+    for login, group in BUREAU_ROLES.items():
+        users[login] = create_user(admin, login, group, bureau, [bureau, school])
+    employees["manager"] = create_employee(admin, "Bureau Head", bureau, "bureau", users["manager"])
+    employees["inspector"] = create_employee(admin, "Bureau Inspector", bureau, "bureau", users["inspector"])
     admin.call("res.company", "write", [bureau], {"safety_officer_id": employees["inspector"]})
     return {"bureau": bureau, "school": school, "users": users, "employees": employees}
+
+
+def year_rows(year):
+    """The domain of the scorecard's rows of ``year`` (one per school)."""
+    return [("period_type", "=", "year"), ("period_start", "=", f"{year}-01-01")]
+
+
+def safety_spending(finance, school):
+    """The school's lines on the safety investment plan, as the bureau's finance lists them."""
+    return finance.search_read("account.analytic.line", [("company_id", "=", school),
+                                                         ("safety_category_id", "!=", False)],
+                               ["safety_spent", "name", "safety_fund_id"])
+
+
+def remind_expiring_certificate(admin, as_, world):
+    """The guard's outside guard-duty certificate, recorded by the officer, expires in ten days: the
+    daily reminder job tells the guard and the officer, once, however often it runs."""
+    officer = as_["officer"]
+    guard_duty = officer.search_read("safety.training.course", [("code", "=", "GUARD")], ["name"])
+    assert guard_duty, "the guard-duty course is not installed"
+    # (within the days before expiry the bureau configured for its reminders)
+    window = admin.call("ir.config_parameter", "get_param", "safety_training.expiry_warning_days")
+    assert int(window) > 10, f"the reminders start {window} days before expiry"
+    expires = (school_today() + timedelta(days=10)).strftime("%Y-%m-%d")
+    officer.create("safety.training.certificate", {
+        "employee_id": world["employees"]["guard"], "course_id": guard_duty[0]["id"], "name": "GA-2025-0117",
+        "issuer": "District public security bureau", "expiry_date": expires,
+        "issue_date": (school_today() - timedelta(days=355)).strftime("%Y-%m-%d"),
+    })
+    renewal = xmlid(admin, "safety_training", "mail_activity_type_training_renewal")
+
+    def reminders(login):
+        return as_[login].search_read("mail.activity", [
+            ("activity_type_id", "=", renewal), ("user_id", "=", world["users"][login]),
+            ("res_model", "=", "hr.employee"), ("res_id", "=", world["employees"]["guard"]),
+            ("safety_training_course_id", "=", guard_duty[0]["id"]),
+        ], ["summary", "date_deadline"])
+
+    run_job(admin, "safety_training", "ir_cron_safety_training_remind")
+    told = {login: reminders(login) for login in ("guard", "officer")}
+    for login, activities in told.items():
+        assert len(activities) == 1 and activities[0]["date_deadline"] == expires \
+            and expires in activities[0]["summary"], f"the reminder to the {login}: {activities}"
+    # the teacher's own certificate is valid: the teacher is told nothing
+    assert not as_["teacher"].search_read("mail.activity", [("activity_type_id", "=", renewal),
+                                                            ("user_id", "=", world["users"]["teacher"])], ["id"])
+    all_reminders = admin.call("mail.activity", "search_count", [("activity_type_id", "=", renewal)])
+    run_job(admin, "safety_training", "ir_cron_safety_training_remind")
+    assert {login: reminders(login) for login in told} == told, "the reminders changed when the job ran again"
+    again = admin.call("mail.activity", "search_count", [("activity_type_id", "=", renewal)])
+    assert again == all_reminders, f"the job ran again: {again} reminders instead of {all_reminders}"
+
+
+def revise_and_fund(as_, world, budget, fire, year):
+    """Mid-year the bureau's finance revises the budget (+2000 for fire equipment, approved through
+    the same tiers) and brings in a special fund for fire equipment, 5000 of it allocated to the
+    school, which spends 3000 of it."""
+    finance, manager, school = as_["finance"], as_["manager"], world["school"]
+    revision = finance.create("safety.budget.revision", {
+        "budget_id": budget, "reason": "Extinguishers of Building 2 replaced, not refilled",
+        "line_ids": [(0, 0, {"category_id": fire[0]["id"], "amount_after": 12000})],
+    })
+    finance.call("safety.budget.revision", "action_submit", [revision])
+    finance.call("safety.budget.revision", "validate_tier", [revision])
+    manager.call("safety.budget.revision", "validate_tier", [revision])
+    revised = finance.read1("safety.budget.revision", revision, ["state", "amount_before", "amount_after"])
+    assert (revised["state"], revised["amount_before"], revised["amount_after"]) == ("approved", 10000, 12000), revised
+    assert finance.read1("safety.budget", budget, ["amount_total"])["amount_total"] == 12000, "revision not applied"
+    fund = finance.create("safety.fund", {
+        "name": f"Fire equipment subsidy {year}", "reference": f"RDEB-{year}-07", "company_id": world["bureau"],
+        "source": "subsidy", "year": year, "amount": 8000, "category_ids": [(6, 0, [fire[0]["id"]])],
+        "allocation_ids": [(0, 0, {"company_id": school, "amount": 5000})],
+    })
+    charge = {"name": "Extinguishers of Building 2", "date": school_today().strftime("%Y-%m-%d"),
+              "company_id": school, "safety_category_id": fire[0]["id"], "safety_fund_id": fund, "safety_spent": 3000}
+    other = finance.search_read("account.analytic.account", [
+        ("root_plan_id", "=", fire[0]["root_plan_id"][0]), ("id", "!=", fire[0]["id"])], ["name"], limit=1)
+    with pytest.raises(RpcError, match="may not pay for"):  # ring-fenced: fire equipment only
+        finance.create("account.analytic.line", dict(charge, safety_category_id=other[0]["id"]))
+    finance.create("account.analytic.line", charge)
+    spent = safety_spending(finance, school)
+    assert [line["safety_spent"] for line in spent if line["safety_fund_id"]] == [3000], spent
+    funded = finance.read1("safety.fund", fund, ["allocated", "actual", "remaining"])
+    assert (funded["allocated"], funded["actual"], funded["remaining"]) == (5000, 3000, 5000), funded
+    # the budget execution report, as the finance reads it: the revised budget, the allocation, the
+    # spending (the expense, the rectification's cost and the fund's), the fund's part apart
+    execution = finance.call("safety.investment.execution", "read_group",
+                             [("company_id", "=", school), ("year", "=", year)],
+                             ["budget", "allocated", "actual", "actual_fund", "actual_own", "fund_remaining",
+                              "execution_rate"], [], lazy=False)
+    got = {name: execution[0][name] for name in ("budget", "allocated", "actual", "actual_fund", "actual_own",
+                                                 "fund_remaining")}
+    assert got == {"budget": 12000, "allocated": 5000, "actual": 1200 + 280 + 3000, "actual_fund": 3000,
+                   "actual_own": 1200 + 280, "fund_remaining": 2000}, f"the budget execution: {execution}"
+    assert round(execution[0]["execution_rate"], 1) == 37.3, execution
+    return spent
+
+
+def open_second_school(server, admin, as_, world, incident_at):
+    """A second school of the bureau opens (set up by the administrator, the bureau's users given
+    it, logged in again in ``as_``): its officer registers a hazard and reports an incident of
+    last month. The first school's users see none of it; the bureau sees both schools.
+    Returns the school."""
+    school, year = world["school"], school_today().year
+    incident_year = first_of_last_month().year
+    school2, users2, _employees2 = open_school(server, world["bureau"], "Riverside No. 2 Middle School", {
+        "principal2": ("group_school_principal", "principal", "Principal Zhou"),
+        "officer2": ("group_school_safety_officer", "deputy", "Officer Qian"),
+    }, school_type="junior_secondary", enrollment=1200)
+    for login in BUREAU_ROLES:
+        admin.call("res.users", "write", [world["users"][login]], {"company_ids": [(4, school2)]})
+        as_[login] = server.session(login)  # logged in again: the new school is among their companies
+    manager, inspector = as_["manager"], as_["inspector"]
+    officer2 = server.session("officer2")
+    assert officer2.company_ids == [school2] and sorted(users2) == ["officer2", "principal2"], officer2.company_ids
+    hazard2 = officer2.create("safety.hazard", {
+        "company_id": school2, "location": "Gym, north wall", "category": "electricity",
+        "description": "A socket hangs out of the wall",
+    })
+    incident2 = officer2.create("safety.incident", {
+        "company_id": school2, "occurred_at": odoo_time(incident_at + timedelta(days=3)),
+        "location": "Science lab 2", "category": "natural_disaster", "injured_count": 1, "death_count": 0,
+        "description": "A storm broke a window; a pupil was cut by the glass.",
+        "measures_taken": "The room was closed, the pupil treated by the school nurse.",
+    })
+    # the first school's users see their own school only: its records, its scorecard rows
+    principal = as_["principal"]
+    for model in ("safety.hazard", "safety.incident", "safety.school.scorecard"):
+        seen = {row["company_id"][0] for row in principal.search_read(model, [], ["company_id"])}
+        assert seen == {school}, f"the first school's principal sees {model} of {seen}"
+    # the bureau sees both schools in the scorecard of the year
+    for session in (manager, inspector):
+        by_school = {row["company_id"][0]: row for row in session.search_read(
+            "safety.school.scorecard", year_rows(year), [])}
+        assert set(by_school) == {school, school2}, f"{session.login} sees the scorecard of {set(by_school)}"
+    second = {name: by_school[school2][name] for name in ("hazards_found", "hazards_open", "incident_count")}
+    assert second == {"hazards_found": 1, "hazards_open": 1, "incident_count": int(incident_year == year)}, second
+    for model, rid in (("safety.school.scorecard", by_school[school2]["id"]), ("safety.hazard", hazard2),
+                       ("safety.incident", incident2)):
+        with pytest.raises(RpcError, match="AccessError"):
+            principal.read(model, rid, ["company_id"])
+    return school2
+
+
+def check_bureau_report(manager, bureau, month):
+    """The bureau's own report of the month, made by the same job over its two schools."""
+    bureau_reports = manager.search_read("safety.monthly.report", [
+        ("company_id", "=", bureau), ("kind", "=", "bureau")], ["month", "sections"])
+    assert [r["month"] for r in bureau_reports] == [month], f"expected the bureau's report of {month}: {bureau_reports}"
+    sections = {section["key"]: section for section in bureau_reports[0]["sections"]}
+    schools = [row[0] for row in sections["schools"]["tables"][0]["rows"]]
+    assert schools == ["Riverside No. 1 Primary School", "Riverside No. 2 Middle School"], sections["schools"]
+    by_category = next(table for table in sections["incidents"]["tables"] if table["title"] == "By category")
+    assert ["Accident or Disaster", 1, 1, 0] in by_category["rows"] and ["Natural Disaster", 1, 1, 0] in \
+        by_category["rows"], f"the bureau's incidents of last month: {sections['incidents']}"
+    kind, pdf = manager.download(f"/report/pdf/school_safety.safety_monthly_report_document/{bureau_reports[0]['id']}")
+    assert kind.startswith("application/pdf") and pdf.startswith(b"%PDF"), f"not a PDF: {kind} {pdf[:200]!r}"
+    kind, xlsx = manager.download(f"/report/xlsx/school_safety.safety_monthly_report_xlsx/{bureau_reports[0]['id']}")
+    assert_xlsx_shows(xlsx, "Riverside No. 1 Primary School", "Riverside No. 2 Middle School",
+                      "Playground, basketball court", "Science lab 2")
+
+
+def check_hazard_ledgers(as_, school, school2, year):
+    """The hazard ledger of the year, exported from its wizard: by the school for itself, by the
+    bureau for the second school; each shows its school's hazards only, and a school exports no
+    other school's."""
+    officer, inspector = as_["officer"], as_["inspector"]
+
+    def ledger(session, company):
+        wizard = session.create("safety.hazard.ledger.wizard", {
+            "company_id": company, "date_from": f"{year}-01-01", "date_to": school_today().strftime("%Y-%m-%d")})
+        return report_action_url(session.call("safety.hazard.ledger.wizard", "action_export", [wizard]))
+
+    hazards = officer.search_read("safety.hazard", [("company_id", "=", school)], ["name", "location"])
+    assert len(hazards) == 2, hazards
+    _kind, raw = officer.download(ledger(officer, school))
+    text = assert_xlsx_shows(raw, "Riverside No. 1 Primary School",
+                             *(hazard[key] for hazard in hazards for key in ("name", "location")))
+    assert "Gym, north wall" not in text, "the first school's ledger shows the second school's hazard"
+    _kind, raw = inspector.download(ledger(inspector, school2))
+    text = assert_xlsx_shows(raw, "Riverside No. 2 Middle School", "Gym, north wall", "A socket hangs out of the wall")
+    assert not any(h["location"] in text for h in hazards), "the second school's ledger shows the first one's"
+    status, _headers, raw = officer.request(ledger(officer, school2))
+    assert not raw.startswith(b"PK") and b"another school" in raw, \
+        f"the ledger of another school: {status} {raw[:300]!r}"
+
+
+def check_stored_months(admin, as_, schools, card, compared):
+    """The scorecard's stored months: the bureau's inspector presses Refresh Figures, which stores
+    the months of both schools computed from the records; read from there the year's rows show
+    the same figures (to the manager, who reads the budget's too); and again after the
+    half-hourly job."""
+    manager, inspector = as_["manager"], as_["inspector"]
+    school = schools[0]
+
+    def year_figures():
+        rows = manager.search_read("safety.school.scorecard", year_rows(school_today().year),
+                                   ["company_id", *compared])
+        return {row["company_id"][0]: {name: row[name] for name in compared} for row in rows}
+
+    computed = year_figures()
+    assert computed[school] == {name: card[name] for name in compared}, (computed[school], card)
+    answer = inspector.call("safety.school.scorecard", "action_safety_refresh", [[]])
+    assert answer == {"type": "ir.actions.client", "tag": "soft_reload"}, answer
+    stored = admin.search_read("safety.school.scorecard.month", [("company_id", "in", schools)],
+                               ["company_id", "month"])
+    months = {first_of_last_month().strftime("%Y-%m-%d"), school_today().replace(day=1).strftime("%Y-%m-%d")}
+    assert {(m["company_id"][0], m["month"]) for m in stored} == {(s, m) for s in schools for m in months}, \
+        f"the stored months: {stored}"
+    assert year_figures() == computed, "the scorecard read from its stored months differs from the records"
+    run_job(admin, "school_safety", "ir_cron_safety_scorecard_refresh")
+    assert year_figures() == computed, "the scorecard after the refresh job differs from the records"
 
 
 def test_school_year(server):
@@ -471,10 +713,12 @@ def test_school_year(server):
     months = (expiry.year - issued.year) * 12 + expiry.month - issued.month
     assert months == courses[0]["validity_months"], f"certificate valid {months} months: {certificates}"
 
+    remind_expiring_certificate(admin, as_, world)
+
     # ---- the school's safety budget, approved through its tiers (finance, then the manager), and
     # its spending: the bureau's finance records an expense of the school on the safety plan
     finance = as_["finance"]
-    fire = finance.search_read("account.analytic.account", [("code", "=", "SI04")], ["name"])
+    fire = finance.search_read("account.analytic.account", [("code", "=", "SI04")], ["name", "root_plan_id"])
     assert fire, "the safety investment category Fire Equipment (SI04) is not installed"
     budget = finance.create("safety.budget", {
         "company_id": school, "year": year,
@@ -489,10 +733,10 @@ def test_school_year(server):
         "name": "Extinguishers refilled", "date": school_today().strftime("%Y-%m-%d"), "company_id": school,
         "safety_category_id": fire[0]["id"], "safety_spent": 1200,
     })
-    spent = finance.search_read("account.analytic.line", [("company_id", "=", school),
-                                                          ("safety_category_id", "!=", False)],
-                                ["safety_spent", "name"])
+    spent = safety_spending(finance, school)
     assert 1200 in [line["safety_spent"] for line in spent], f"the expense is not on the safety plan: {spent}"
+
+    spent = revise_and_fund(as_, world, budget, fire, year)
 
     # ---- an incident of last month (on the 15th, 10:00 in the school), reported by the officer,
     # acknowledged by the bureau: it is in the monthly report the job makes of last month
@@ -525,9 +769,11 @@ def test_school_year(server):
         # the round walked incomplete and the missed one are due, neither completed
         "patrol_rounds_due": 2, "patrol_rounds_completed": 0, "scans_flagged_waiting": 0,
         "drills_done": 1, "drills_credited": 1,
-        "training_valid": 1,
+        # the teacher's fire safety and the guard's guard duty (expiring, still held)
+        "training_valid": 2,
         # the finance's expense and the closed rectification's actual cost (posted by the hazard)
-        "budget_spent": 1200 + 280, "budget_total": 10000, "budget_execution_pct": 14.8,
+        # and the spending from the special fund, against the budget as revised
+        "budget_spent": 1200 + 280 + 3000, "budget_total": 12000, "budget_execution_pct": 37.3,
     }
     got = {name: card[name] for name in expected}
     assert got == expected, f"scorecard figures differ from what was done: {got} != {expected}"
@@ -548,9 +794,12 @@ def test_school_year(server):
     assert {name: totals[0][name] for name in measures} == {name: card[name] for name in measures}, \
         f"the dashboard's KPIs {totals[0]} differ from the scorecard {card}"
 
+    school2 = open_second_school(server, admin, as_, world, incident_at)
+    manager, inspector, finance = as_["manager"], as_["inspector"], as_["finance"]
+    principal = as_["principal"]
+
     # ---- the monthly report: made by the job on the first, filed by the principal, read by the bureau
     run_job(admin, "school_safety", "ir_cron_safety_monthly_report")
-    principal = as_["principal"]
     month = first_of_last_month().strftime("%Y-%m-%d")
     reports = principal.search_read("safety.monthly.report", [("company_id", "=", school), ("kind", "=", "school")],
                                     ["month", "state", "sections"])
@@ -572,6 +821,10 @@ def test_school_year(server):
     kind, xlsx = principal.download(f"/report/xlsx/school_safety.safety_monthly_report_xlsx/{report}")
     assert_xlsx_shows(xlsx, "Riverside No. 1 Primary School", "Playground, basketball court", "Winter drill.")
 
+    check_bureau_report(manager, world["bureau"], month)
+
+    check_hazard_ledgers(as_, school, school2, year)
+
     # ---- the year's other files, downloaded as their users print them
     files = [
         (officer, f"/report/pdf/safety_inspection.report_safety_hazard_notice/{inspection_hazard}", ()),
@@ -586,6 +839,8 @@ def test_school_year(server):
             assert raw.startswith(b"%PDF"), f"{path} is not a PDF: {kind} {raw[:200]!r}"
         else:
             assert_xlsx_shows(raw, *texts)
+
+    check_stored_months(admin, as_, [school, school2], card, sorted(set(expected) | set(measures)))
 
     # nothing went wrong on the server on the way
     errors = [line for line in server.log_tail(None).splitlines() if " ERROR " in line or " CRITICAL " in line]

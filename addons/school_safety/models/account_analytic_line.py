@@ -45,7 +45,8 @@ class AccountAnalyticLine(models.Model):
         for line in self:
             line.safety_category_id = line[category_column] if category_column else False
             fund_account = line[fund_column] if fund_column else False
-            line.safety_fund_id = fund_account and fund_account.sudo().safety_fund_ids[:1]
+            # (an empty account is of the wrong model for the field: own money is no fund)
+            line.safety_fund_id = fund_account.sudo().safety_fund_ids[:1] if fund_account else False
 
     def _inverse_safety_category(self):
         category_column, _fund_column = self._safety_columns()

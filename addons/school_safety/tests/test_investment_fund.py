@@ -91,6 +91,17 @@ class TestSpecialFunds(SafetyInvestmentCase):
         own = figures[(self.env["safety.fund"],)]
         self.assertEqual((own["actual"], own["budget"]), (10000, 135000))
 
+    def test_fund_of_each_line(self):
+        """Each line reads its fund, and the lines of own money no fund, even read together
+        (the finance's list of spending)."""
+        funded = self._spend(self.school_a, "technical", 300, fund=self.fund)
+        own = self._spend(self.school_a, "technical", 200)
+        lines = (funded | own).with_user(self.user_finance)
+        lines.invalidate_recordset()
+        self.assertEqual([line["safety_fund_id"] for line in lines.read(["safety_fund_id"])],
+                         [(self.fund.id, self.fund.display_name), False])
+        self.assertEqual(lines.search([("id", "in", lines.ids), ("safety_fund_id", "=", False)]), own)
+
     def test_other_bureau(self):
         """Another bureau's finance neither sees nor changes this bureau's funds and budgets."""
         Fund = self.env["safety.fund"].with_user(self.user_finance_2)
