@@ -44,25 +44,44 @@ class SafetyHazard(models.Model):
 
     @api.depends("funding_estimated", "safety_investment_account_id", "company_id", "state", "notice_date")
     def _compute_safety_budget_warning(self):
+        remaining = self._safety_remaining_budgets()
         for hazard in self:
-            hazard.safety_budget_warning = hazard._safety_over_budget_message() or False
+            hazard.safety_budget_warning = hazard._safety_over_budget_message(remaining) or False
 
     def _safety_commitment_year(self):
         self.ensure_one()
         return (self.notice_date or self.found_date or fields.Date.context_today(self)).year
 
-    def _safety_over_budget_message(self):
+    def _safety_remaining_budgets(self):
+        """``{(school id, year, category id): (budget, committed, actual)}`` of the hazards'
+        rectifications, one grouped read for all of them (as the server reads the budgets)."""
+        hazards = self.sudo().filtered("id")
+        if not hazards:
+            return {}
+        figures = self.env["safety.investment.execution"]._safety_figures(
+            [("company_id", "in", hazards.company_id.ids),
+             ("year", "in", list({hazard._safety_commitment_year() for hazard in hazards})),
+             ("category_id", "in", hazards.safety_investment_account_id.ids)],
+            ["company_id", "year", "category_id"],
+        )
+        return {
+            (company.id, year, category.id): (row["budget"], row["committed"], row["actual"])
+            for (company, year, category), row in figures.items()
+        }
+
+    def _safety_over_budget_message(self, remaining=None):
         """What the estimate exceeds, or None: what remains of the category in the school's
-        budget of the year, besides this rectification's own commitment."""
+        budget of the year, besides this rectification's own commitment. ``remaining``: the
+        hazards' ``_safety_remaining_budgets()``, read once for a batch."""
         self.ensure_one()
         hazard = self.sudo()
         category = hazard.safety_investment_account_id
         if hazard.state == "closed" or not hazard.funding_estimated or not category or not hazard.id:
             return None
         year = hazard._safety_commitment_year()
-        budget, committed, actual = self.env["safety.investment.execution"]._safety_remaining(
-            hazard.company_id, year, category
-        )
+        if remaining is None:
+            remaining = hazard._safety_remaining_budgets()
+        budget, committed, actual = remaining.get((hazard.company_id.id, year, category.id), (0.0, 0.0, 0.0))
         if hazard.state in COMMITTED_STATES:
             committed -= hazard.funding_estimated
         left = budget - committed - actual
@@ -115,8 +134,9 @@ class SafetyHazard(models.Model):
     def _safety_warn_reviewers(self, reviews):
         """Each person who will accept a rectification whose estimate exceeds the budget left is
         told on their way: an activity, and a note on the hazard."""
+        remaining = self._safety_remaining_budgets()
         for hazard in self.sudo():
-            message = hazard._safety_over_budget_message()
+            message = hazard._safety_over_budget_message(remaining)
             if not message:
                 continue
             users = reviews.filtered(lambda r, h=hazard: r.res_id == h.id).reviewer_ids.filtered(
@@ -125,8 +145,8 @@ class SafetyHazard(models.Model):
             for user in users:
                 hazard.with_context(mail_activity_quick_update=True).activity_schedule(
                     WARNING_ACTIVITY, user_id=user.id,
-                    summary=hazard.with_context(lang=user.lang)._safety_over_budget_message(),
+                    summary=hazard.with_context(lang=user.lang)._safety_over_budget_message(remaining),
                 )
             hazard.message_post(
-                body=hazard.with_context(lang=hazard.company_id._safety_lang())._safety_over_budget_message()
+                body=hazard.with_context(lang=hazard.company_id._safety_lang())._safety_over_budget_message(remaining)
             )

@@ -158,10 +158,3 @@ class SafetyInvestmentExecution(models.Model):
             for row in rows
         }
 
-    @api.model
-    def _safety_remaining(self, company, year, category):
-        """(budget, committed, actual) of ``company``'s ``year`` in ``category``."""
-        row = self._safety_figures(
-            [("company_id", "=", company.id), ("year", "=", year), ("category_id", "=", category.id)], []
-        ).get((), {})
-        return row.get("budget", 0.0), row.get("committed", 0.0), row.get("actual", 0.0)
