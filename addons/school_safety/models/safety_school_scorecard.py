@@ -544,21 +544,12 @@ class SafetySchoolScorecard(models.Model):
                 """,
                 stored_columns=stored_columns,
             )
-            stored_span = SQL(
-                """
-                LEFT JOIN (
-                    SELECT company_id, MIN(month) AS first_stored, MAX(month) AS last_stored, COUNT(*) AS n
-                      FROM safety_school_scorecard_month GROUP BY company_id
-                ) st ON st.company_id = c.id
-                """
-            )
             # the months after a school's stored ones, when they run from its first month
-            live_first = SQL(
-                """CASE WHEN st.first_stored <= date_trunc('month', COALESCE(c.safety_start_date, c.create_date::date))
-                             AND st.n = (EXTRACT(YEAR FROM age(st.last_stored, st.first_stored)) * 12
-                                         + EXTRACT(MONTH FROM age(st.last_stored, st.first_stored)) + 1)
-                        THEN (st.last_stored + interval '1 month')::date END"""
+            stored_span = SQL(
+                "LEFT JOIN (%s) st ON st.company_id = c.id",
+                self.env["safety.school.scorecard.month"]._safety_after_stored_sql(),
             )
+            live_first = SQL("st.after")
         else:
             stored_rows, stored_span, live_first = SQL(), SQL(), SQL("NULL::date")
         frame = SQL(

@@ -103,6 +103,27 @@ class SafetySchoolScorecardMonth(models.Model):
         return stored
 
     @api.model
+    def _safety_after_stored_sql(self, final=False):
+        """SQL of ``(company_id, after)`` per school with stored months: the month after them
+        when they run without a gap from the school's first month, else NULL (none of them may
+        be used). ``final``: the months stored as final only. The scorecard's reads and the
+        job's starts both ask it."""
+        return SQL(
+            """
+            SELECT st.company_id,
+                   CASE WHEN MIN(st.month) <= date_trunc('month', COALESCE(c.safety_start_date, c.create_date::date))
+                             AND COUNT(*) = EXTRACT(YEAR FROM age(MAX(st.month), MIN(st.month))) * 12
+                                            + EXTRACT(MONTH FROM age(MAX(st.month), MIN(st.month))) + 1
+                        THEN (MAX(st.month) + interval '1 month')::date END AS after
+              FROM safety_school_scorecard_month st
+              JOIN res_company c ON c.id = st.company_id
+             WHERE %s
+             GROUP BY st.company_id, c.safety_start_date, c.create_date
+            """,
+            SQL("st.as_of >= (st.month + interval '1 month')::date - 1") if final else SQL("TRUE"),
+        )
+
+    @api.model
     def _safety_refresh_starts(self, company_ids, since=None):
         """``{school id: first month to compute}``: the month after the school's final months
         when they run without a gap from its first month, else its first month; ``since`` at
@@ -111,23 +132,16 @@ class SafetySchoolScorecardMonth(models.Model):
             return {}
         self.env.cr.execute(SQL(
             """
-            SELECT c.id, date_trunc('month', COALESCE(c.safety_start_date, c.create_date::date))::date,
-                   MIN(st.month), MAX(st.month), COUNT(st.month)
+            SELECT c.id, date_trunc('month', COALESCE(c.safety_start_date, c.create_date::date))::date, st.after
               FROM res_company c
-              LEFT JOIN safety_school_scorecard_month st
-                ON st.company_id = c.id AND st.as_of >= (st.month + interval '1 month')::date - 1
+              LEFT JOIN (%s) st ON st.company_id = c.id
              WHERE c.id IN %s
-             GROUP BY c.id
             """,
-            tuple(company_ids),
+            self._safety_after_stored_sql(final=True), tuple(company_ids),
         ))
         starts = {}
-        for company_id, first, first_final, last_final, count in self.env.cr.fetchall():
-            start = first
-            if count:
-                span = relativedelta(last_final, first_final)
-                if first_final <= first and count == span.years * 12 + span.months + 1:
-                    start = last_final + relativedelta(months=1)
+        for company_id, first, after in self.env.cr.fetchall():
+            start = after or first
             if since:
                 start = max(first, min(start, since.replace(day=1)))
             starts[company_id] = start

@@ -28,29 +28,42 @@ SCOPE_DOMAINS = [
 ]
 
 
+def _rows(case, query, drop=()):
+    """{id: row} of the scorecard rows ``query`` selects, every column but ``drop``."""
+    case.env.cr.execute(query.select(SQL("%s.*", SQL.identifier(case.env["safety.school.scorecard"]._table))))
+    result = {row["id"]: row for row in case.env.cr.dictfetchall()}
+    for row in result.values():
+        for name in drop:
+            row.pop(name)
+    return result
+
+
+def _assert_reads_as(case, schools, whole, domains, drop=()):
+    """Each domain (on ``schools``), read as the scorecard reads it and by the ids of its rows,
+    selects the rows the query ``whole`` (SQL of every row) selects with it. Returns how many
+    domains selected rows."""
+    Card = case.env["safety.school.scorecard"]
+    selected = 0
+    for domain in SCOPE_DOMAINS if domains is None else domains:
+        domain = expression.AND([domain, [("company_id", "in", schools.ids)]])
+        expected = _rows(case, expression.expression(domain, Card, query=Query(case.env, Card._table, whole)).query,
+                         drop)
+        selected += bool(expected)
+        with case.subTest(domain=domain):
+            case.assertEqual(_rows(case, Card._where_calc(domain), drop), expected)
+            case.assertEqual(_rows(case, Card.browse(sorted(expected))._as_query(), drop), expected)
+    return selected
+
+
 def assert_scoped_as_whole(case, schools, domains=None):
     """Every row the scorecard builds for a read's scope (``ScorecardScope``), from its domain or
     its ids, equals the row of the whole query (every month, quarter and year of every school)
     that the same domain selects, on every column."""
     Card = case.env["safety.school.scorecard"]
     Card.env.flush_all()
-    alias = SQL.identifier(Card._table)
-
-    def rows(query):
-        case.env.cr.execute(query.select(SQL("%s.*", alias)))
-        return {row["id"]: row for row in case.env.cr.dictfetchall()}
-
-    domains = SCOPE_DOMAINS if domains is None else domains
-    selected = 0
-    for domain in domains:
-        domain = expression.AND([domain, [("company_id", "in", schools.ids)]])
-        whole = Query(case.env, Card._table, Card._table_sql)
-        expected = rows(expression.expression(domain, Card, query=whole).query)
-        selected += bool(expected)
-        with case.subTest(domain=domain):
-            case.assertEqual(rows(Card._where_calc(domain)), expected)
-            case.assertEqual(rows(Card.browse(sorted(expected))._as_query()), expected)
-    case.assertGreaterEqual(selected, len(domains) - 1, "the domains select rows")
+    selected = _assert_reads_as(case, schools, Card._table_sql, domains)
+    case.assertGreaterEqual(selected, len(SCOPE_DOMAINS if domains is None else domains) - 1,
+                            "the domains select rows")
 
 
 def assert_stored_as_live(case, schools, domains=None):
@@ -64,37 +77,20 @@ def assert_stored_as_live(case, schools, domains=None):
     stored = Month._safety_refresh(companies=schools)
     case.assertGreater(stored, 0)
     Card.env.flush_all()
-    alias = SQL.identifier(Card._table)
-
-    def rows(query):
-        case.env.cr.execute(query.select(SQL("%s.*", alias)))
-        result = {row["id"]: row for row in case.env.cr.dictfetchall()}
-        for row in result.values():
-            row.pop("computed_at")
-        return result
-
+    live = SQL("(%s)", Card._safety_scorecard_query(stored=False))
     months = Month.search([("company_id", "in", schools.ids)])
     for school in schools:
         mine = months.filtered(lambda m, school=school: m.company_id == school)
-        live = rows(expression.expression(
+        live_months = _rows(case, expression.expression(
             [("company_id", "=", school.id), ("period_type", "=", "month")], Card,
-            query=Query(case.env, Card._table, SQL("(%s)", Card._safety_scorecard_query(stored=False))),
+            query=Query(case.env, Card._table, live),
         ).query)
-        case.assertEqual(sorted(mine.mapped("month")), sorted(row["period_start"] for row in live.values()))
+        case.assertEqual(sorted(mine.mapped("month")), sorted(row["period_start"] for row in live_months.values()))
         for month in mine:
             current = month.month == max(mine.mapped("month"))
             end = (month.month + relativedelta(months=1)) - relativedelta(days=1)
             case.assertEqual(month.as_of, min(end, live_today(case, school)) if current else end)
-    selected = 0
-    for domain in SCOPE_DOMAINS if domains is None else domains:
-        domain = expression.AND([domain, [("company_id", "in", schools.ids)]])
-        whole = Query(case.env, Card._table, SQL("(%s)", Card._safety_scorecard_query(stored=False)))
-        expected = rows(expression.expression(domain, Card, query=whole).query)
-        selected += bool(expected)
-        with case.subTest(domain=domain, stored=True):
-            case.assertEqual(rows(Card._where_calc(domain)), expected)
-            case.assertEqual(rows(Card.browse(sorted(expected))._as_query()), expected)
-    case.assertTrue(selected, "the domains select rows")
+    case.assertTrue(_assert_reads_as(case, schools, live, domains, drop=("computed_at",)), "the domains select rows")
     return months
 
 
