@@ -99,6 +99,30 @@ class TestCommandTrust(RpcCase, SchoolSafetyCase):
         self.assertRefused("t_principal_a", "safety.monthly.report", "action_refresh", [report.ids])
         self.assertUnchanged(report, snapshot)
 
+    def test_monthly_report_wizard_own_schools_only(self):
+        """*Make Monthly Reports* over call_kw (its reports are made as the server): a school
+        makes its own only, the bureau's report is the manager's, whatever the context claims."""
+        month = fields.Date.to_string((fields.Date.today().replace(day=1) - timedelta(days=75)).replace(day=1))
+        # the reports' PDF is rendered while the request is served: wkhtmltopdf must not wait for
+        # the test server's assets (see test_tours.py)
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:1")
+        Report = self.env["safety.monthly.report"]
+        claim = dict(HOSTILE_CONTEXT, allowed_company_ids=[self.school_a.id])
+        foreign = self.assertAllowed("t_officer_a", "safety.monthly.report.wizard", "create",
+                                     [{"month": month, "company_ids": [Command.set(self.school_b.ids)]}], context=claim)
+        self.assertRefused("t_officer_a", "safety.monthly.report.wizard", "action_generate", [[foreign]],
+                           context=claim)
+        bureau = self.assertAllowed("t_inspector", "safety.monthly.report.wizard", "create",
+                                    [{"month": month, "company_ids": [Command.set(self.school_a.ids)],
+                                      "include_bureau": True}])
+        self.assertRefused("t_inspector", "safety.monthly.report.wizard", "action_generate", [[bureau]],
+                           context=HOSTILE_CONTEXT)
+        self.assertFalse(Report.search([("month", "=", month)]))
+        own = self.assertAllowed("t_officer_a", "safety.monthly.report.wizard", "create", [{"month": month}],
+                                 context=claim)
+        self.assertAllowed("t_officer_a", "safety.monthly.report.wizard", "action_generate", [[own]], context=claim)
+        self.assertEqual(Report.search([("month", "=", month)]).company_id, self.school_a)
+
     def test_monthly_report_never_deleted(self):
         """A monthly report, a draft or filed, is deleted by nobody over RPC, whatever the
         context says; what each role does with it still goes through."""
