@@ -122,6 +122,9 @@ class TestCommandTrust(RpcCase, SchoolSafetyCase):
                                  context=claim)
         self.assertAllowed("t_officer_a", "safety.monthly.report.wizard", "action_generate", [[own]], context=claim)
         self.assertEqual(Report.search([("month", "=", month)]).company_id, self.school_a)
+        # nor does another school compute a draft of school A again (its sections are read as the server)
+        self.assertRefused("t_principal_b", "safety.monthly.report", "action_refresh", [self.report_a.ids],
+                           context=HOSTILE_CONTEXT)
 
     def test_monthly_report_never_deleted(self):
         """A monthly report, a draft or filed, is deleted by nobody over RPC, whatever the
