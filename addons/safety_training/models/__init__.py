@@ -12,6 +12,7 @@ from . import safety_training_compliance
 from . import mail_activity
 from . import hr_employee_base
 from . import safety_demo_builder
+from . import safety_activity_cost
 from . import safety_drill_cost
 from . import safety_training_cost
 from . import safety_school_scorecard

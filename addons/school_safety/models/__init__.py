@@ -24,6 +24,7 @@ from . import safety_investment_execution
 from . import safety_fund
 from . import safety_fund_allocation
 from . import safety_budget
+from . import safety_investment_category_line
 from . import safety_budget_line
 from . import safety_budget_revision
 from . import safety_budget_revision_line
